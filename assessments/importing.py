@@ -1,0 +1,214 @@
+"""Answer files → a new assessment: parse JSON, CSV or XLSX, report every problem, save atomically.
+
+JSON: {"framework": "sodpa-2023", "region": {"name", "kind", "city_type"}, "title": optional,
+       "answers": {"S1.1": 3, "S2.1": "na", …}, "evidence": {"S1.1": "…"}, "submit": optional bool}
+CSV/XLSX: columns indicator, level, evidence; the region and framework come from options.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Answer, Assessment, Region, StatusChange
+from assessments.scoring import NOT_APPLICABLE, AnswerValue
+from frameworks.models import CityType, Framework, Indicator
+
+TABLE_COLUMNS = ("indicator", "level", "evidence")
+
+
+class ImportProblems(Exception):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class AnswerFile:
+    framework: str
+    region: dict
+    title: str = ""
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)  # indicator code → "line 4" / "answers.S1.1"
+    submit: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+def _level(raw, where: str, problems: list[str]) -> AnswerValue:
+    """A level as written in a file: 0–4, "na", or empty/None for unanswered."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.lower() in {"na", "n/a"}:
+            return NOT_APPLICABLE
+        raw = int(text) if text.isdigit() else text
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 4:
+        problems.append(f"{where}: level must be 0, 1, 2, 3, 4 or \"na\", got {raw!r}")
+        return None
+    return raw
+
+
+def parse_json(text: str) -> AnswerFile:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportProblems([f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"]) from error
+    if not isinstance(data, dict):
+        raise ImportProblems(["malformed file: the JSON must be an object"])
+    problems = []
+    answers_in = data.get("answers")
+    if not isinstance(answers_in, dict):
+        problems.append("answers: must be an object mapping indicator codes to levels")
+        answers_in = {}
+    evidence = data.get("evidence") or {}
+    if not isinstance(evidence, dict) or not all(isinstance(v, str) for v in evidence.values()):
+        problems.append("evidence: must be an object mapping indicator codes to text")
+        evidence = {}
+    region = data.get("region")
+    if not isinstance(region, dict):
+        problems.append("region: must be an object with name, kind and city_type")
+        region = {}
+    submit = data.get("submit", False)
+    if not isinstance(submit, bool):
+        problems.append(f"submit: must be true or false, got {submit!r}")
+    parsed = AnswerFile(
+        framework=str(data.get("framework") or ""), region=region, title=str(data.get("title") or ""),
+        evidence=dict(evidence), submit=submit is True, problems=problems,
+    )
+    for code, raw in answers_in.items():
+        parsed.where[code] = f"answers.{code}"
+        parsed.answers[code] = _level(raw, f"answers.{code}", problems)
+    return parsed
+
+
+def parse_table(frame: pd.DataFrame, *, framework: str, region: dict, title: str, submit: bool) -> AnswerFile:
+    columns = [str(column).strip().lower() for column in frame.columns]
+    missing = [column for column in ("indicator", "level") if column not in columns]
+    if missing:
+        raise ImportProblems([f"malformed file: missing column(s) {', '.join(missing)}; "
+                              f"expected {', '.join(TABLE_COLUMNS)}"])
+    frame = frame.set_axis(columns, axis="columns")
+    parsed = AnswerFile(framework=framework, region=region, title=title, submit=submit)
+    for offset, row in enumerate(frame.to_dict("records")):
+        where = f"line {offset + 2}"  # line 1 is the header
+        code = str(row.get("indicator") or "").strip()
+        if not code:
+            parsed.problems.append(f"{where}: indicator code is empty")
+            continue
+        if code in parsed.answers:
+            parsed.problems.append(f"{where}: {code} is answered twice (first at {parsed.where[code]})")
+            continue
+        parsed.where[code] = where
+        parsed.answers[code] = _level(row.get("level"), f"{where} ({code})", parsed.problems)
+        if str(row.get("evidence") or "").strip():
+            parsed.evidence[code] = str(row["evidence"]).strip()
+    return parsed
+
+
+def read_answer_file(path: Path, *, framework: str, region: dict, title: str, submit: bool) -> AnswerFile:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            return parse_json(path.read_text(encoding="utf-8"))
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(path, sheet_name=0, dtype=object).astype(object)
+            frame = frame.where(frame.notna(), None)
+        else:
+            raise ImportProblems([f"{path.name}: unknown file type {suffix!r}; use .json, .csv or .xlsx"])
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as error:
+        if isinstance(error, ImportProblems):
+            raise
+        raise ImportProblems([f"malformed file {path.name}: {error}"]) from error
+    return parse_table(frame, framework=framework, region=region, title=title, submit=submit)
+
+
+def _region_problems(region: dict) -> list[str]:
+    problems = []
+    if not str(region.get("name") or "").strip():
+        problems.append("region.name: the region needs a name")
+    existing = Region.objects.filter(name=str(region.get("name") or "").strip()).first()
+    if existing is None:
+        if region.get("kind") not in Region.Kind.values:
+            problems.append(f"region.kind: must be one of {', '.join(Region.Kind.values)}, got {region.get('kind')!r}")
+        if region.get("city_type") not in CityType.values:
+            problems.append(
+                f"region.city_type: must be one of {', '.join(CityType.values)}, got {region.get('city_type')!r}"
+            )
+    return problems
+
+
+def framework_indicators(framework: Framework):
+    return Indicator.objects.filter(subdimension__dimension__framework=framework)
+
+
+def validate(parsed: AnswerFile) -> Framework:
+    """Check the file against the framework; raises ImportProblems listing every problem."""
+    problems = list(parsed.problems) + _region_problems(parsed.region)
+    framework = Framework.objects.latest_published(parsed.framework) if parsed.framework else None
+    if framework is None:
+        problems.append(f"framework: no published framework {parsed.framework!r}")
+        raise ImportProblems(problems)
+    indicators = {ind.code: ind for ind in framework_indicators(framework)}
+    for code, value in parsed.answers.items():
+        where = parsed.where[code]
+        if code not in indicators:
+            problems.append(f"{where}: unknown indicator code {code!r}")
+        elif value == NOT_APPLICABLE and not indicators[code].allows_na:
+            problems.append(f"{where}: {code} does not allow \"na\" (not applicable)")
+    for code in parsed.evidence:
+        if code not in indicators:
+            problems.append(f"evidence.{code}: unknown indicator code {code!r}")
+    if parsed.submit:
+        unanswered = [code for code in indicators if parsed.answers.get(code) is None]
+        if unanswered:
+            problems.append(f"submit: only a complete assessment can be submitted; "
+                            f"{len(unanswered)} unanswered: {', '.join(unanswered)}")
+    if problems:
+        raise ImportProblems(problems)
+    return framework
+
+
+@transaction.atomic
+def save_import(parsed: AnswerFile, *, framework: Framework) -> Assessment:
+    region, _ = Region.objects.get_or_create(
+        name=parsed.region["name"].strip(),
+        defaults={"kind": parsed.region.get("kind"), "city_type": parsed.region.get("city_type")},
+    )
+    now = timezone.now()
+    assessment = Assessment.objects.create(
+        region=region, framework=framework,
+        title=parsed.title or f"{framework.code} {timezone.localdate():%Y-%m-%d}",
+        status=Assessment.Status.SUBMITTED if parsed.submit else Assessment.Status.DRAFT,
+        submitted_at=now if parsed.submit else None,
+    )
+    indicators = {ind.code: ind for ind in framework_indicators(framework)}
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment, indicator=indicators[code],
+            level=None if value == NOT_APPLICABLE else value,
+            not_applicable=value == NOT_APPLICABLE, evidence=parsed.evidence.get(code, ""),
+        )
+        for code, value in parsed.answers.items()
+        if value is not None or parsed.evidence.get(code)
+    )
+    if parsed.submit:
+        StatusChange.objects.create(assessment=assessment, status=Assessment.Status.SUBMITTED,
+                                    note="import_answers")
+    return assessment
+
+
+def import_answer_file(path: Path, **options) -> Assessment:
+    parsed = read_answer_file(path, **options)
+    framework = validate(parsed)
+    return save_import(parsed, framework=framework)

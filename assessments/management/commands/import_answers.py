@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.importing import ImportProblems, import_answer_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Create an assessment from an answer file (JSON, CSV or XLSX) and print its id as the last "
+        "line. CSV/XLSX have columns indicator, level, evidence; give the region with --region, "
+        "--kind and --city-type. Nothing is written when the file has any problem."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--framework", default="sodpa-2023", help="CSV/XLSX: framework code")
+        parser.add_argument("--region", help="CSV/XLSX: region name")
+        parser.add_argument("--kind", help="CSV/XLSX: city, district or park (new regions)")
+        parser.add_argument("--city-type", help="CSV/XLSX: port, industrial, tourism or comprehensive")
+        parser.add_argument("--title", default="", help="CSV/XLSX: assessment title")
+        parser.add_argument("--submit", action="store_true", help="CSV/XLSX: submit (must be complete)")
+
+    def handle(self, *args, file, framework, region, kind, city_type, title, submit, **options):
+        if not file.exists():
+            raise CommandError(f"{file}: no such file")
+        try:
+            assessment = import_answer_file(
+                file, framework=framework, title=title, submit=submit,
+                region={"name": region or "", "kind": kind, "city_type": city_type},
+            )
+        except ImportProblems as error:
+            raise CommandError(
+                f"{file}: {len(error.problems)} problem(s), nothing was imported:\n  "
+                + "\n  ".join(error.problems)
+            ) from error
+        self.stdout.write(f"imported {file} as assessment {assessment.pk} of {assessment.region} "
+                          f"({assessment.get_status_display()}, {assessment.answers.count()} answers)")
+        self.stdout.write(str(assessment.pk))

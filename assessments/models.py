@@ -1,0 +1,134 @@
+"""Regions, their assessments against a framework version, and the answers."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from frameworks.models import CityType, Framework, Indicator
+
+
+class Region(models.Model):
+    class Kind(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        PARK = "park", _("Park")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    city_type = models.CharField(_("city type"), max_length=15, choices=CityType)
+    officials = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="official_regions",
+        verbose_name=_("officials"),
+    )
+    consultants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="consulted_regions",
+        verbose_name=_("consultants"),
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def with_answers(self):
+        """An assessment with its region, framework and answers (indicator codes included)."""
+        return self.select_related("region", "framework").prefetch_related(
+            models.Prefetch("answers", queryset=Answer.objects.select_related("indicator"))
+        )
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    region = models.ForeignKey(Region, models.CASCADE, related_name="assessments", verbose_name=_("region"))
+    framework = models.ForeignKey(Framework, models.PROTECT, related_name="assessments", verbose_name=_("framework"))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last edited"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["region", "status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.region} – {self.title}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    """One indicator's answer: a level 0–4, or "not applicable"; no row means unanswered.
+
+    `revision` grows with each save, so a save made from a stale page can be detected and refused
+    instead of silently overwriting someone else's answer.
+    """
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(
+        _("level"), null=True, blank=True, validators=[MaxValueValidator(4)]
+    )
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    evidence = models.TextField(_("evidence"), blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="answer_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(not_applicable=True, level__isnull=True)
+                           | models.Q(not_applicable=False, level__lte=4)
+                           | models.Q(not_applicable=False, level__isnull=True)),
+                name="answer_level_or_na",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {'N/A' if self.not_applicable else self.level}"
+
+    @property
+    def value(self) -> int | str | None:
+        """The answer as scoring reads it: 0–4, "na", or None when unanswered."""
+        if self.not_applicable:
+            return "na"
+        return self.level
+
+
+class StatusChange(models.Model):
+    """Submitted, reopened: the assessment's history of status changes."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=10, choices=Assessment.Status)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["changed_at"]

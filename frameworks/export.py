@@ -1,0 +1,94 @@
+"""A framework version in the database → the JSON document `export_framework` prints."""
+
+from frameworks.models import Case, EcosystemAdvice, FeatureScene, Framework, SceneType, TierAdvice
+
+
+def _text(obj, prefix: str) -> dict:
+    return {"zh-hans": getattr(obj, f"{prefix}_zh"), "en": getattr(obj, f"{prefix}_en")}
+
+
+def _number(value: float) -> int | float:
+    """Weights and thresholds as written: 70 rather than 70.0."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _dimension(dimension) -> dict:
+    return {
+        "code": dimension.code,
+        "order": dimension.order,
+        "weight": _number(dimension.weight),
+        "guide_section": dimension.guide_section,
+        "name": _text(dimension, "name"),
+        "description": _text(dimension, "description"),
+        "subdimensions": [
+            {
+                "code": sub.code,
+                "order": sub.order,
+                "guide_section": sub.guide_section,
+                "name": _text(sub, "name"),
+                "measures": _text(sub, "measures"),
+                "indicators": [
+                    {
+                        "code": ind.code,
+                        "order": ind.order,
+                        "weight": _number(ind.weight),
+                        "allows_na": ind.allows_na,
+                        "guide_section": ind.guide_section,
+                        "question": _text(ind, "question"),
+                        "help": _text(ind, "help"),
+                        "levels": [
+                            {"level": lv.level, "zh-hans": lv.text_zh, "en": lv.text_en}
+                            for lv in ind.levels.all()
+                        ],
+                    }
+                    for ind in sub.indicators.all()
+                ],
+            }
+            for sub in dimension.subdimensions.all()
+        ],
+    }
+
+
+def _advice(item, **extra) -> dict:
+    return {**extra, "guide_section": item.guide_section,
+            "title": _text(item, "title"), "body": _text(item, "body")}
+
+
+def _recommendations(framework: Framework) -> dict:
+    tier_advice = list(TierAdvice.objects.filter(framework=framework).order_by("kind", "pk"))
+    return {
+        "strategies": [_advice(a, tier=a.tier) for a in tier_advice if a.kind == TierAdvice.Kind.STRATEGY],
+        "scene_steps": [_advice(a, tier=a.tier) for a in tier_advice if a.kind == TierAdvice.Kind.SCENE_STEP],
+        "scene_types": [
+            {"number": s.number, "mature": s.mature, "guide_section": s.guide_section,
+             "name": _text(s, "name"), "description": _text(s, "description"),
+             "dimensions": [d.code for d in s.dimensions.all()]}
+            for s in SceneType.objects.filter(framework=framework).prefetch_related("dimensions")
+        ],
+        "feature_scenes": [
+            _advice(f, city_type=f.city_type)
+            for f in FeatureScene.objects.filter(framework=framework).order_by("pk")
+        ],
+        "ecosystem": [_advice(e, order=e.order) for e in EcosystemAdvice.objects.filter(framework=framework)],
+        "cases": [
+            {"number": c.number, "guide_section": c.guide_section, "title": _text(c, "title"),
+             "summary": _text(c, "summary"), "subdimensions": [s.code for s in c.subdimensions.all()]}
+            for c in Case.objects.filter(framework=framework).prefetch_related("subdimensions")
+        ],
+    }
+
+
+def export_document(*, framework: Framework) -> dict:
+    framework = Framework.objects.with_questionnaire().get(pk=framework.pk)
+    return {
+        "code": framework.code,
+        "version": framework.version,
+        "status": framework.status,
+        "name": _text(framework, "name"),
+        "tiers": {
+            "advanced": _number(framework.tier_advanced),
+            "intermediate": _number(framework.tier_intermediate),
+        },
+        "dimensions": [_dimension(dimension) for dimension in framework.dimensions.all()],
+        "recommendations": _recommendations(framework),
+    }

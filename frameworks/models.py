@@ -1,0 +1,291 @@
+"""The questionnaire as data: a framework version, its dimensions, sub-dimensions, indicators,
+level descriptors, and the recommendation content of the guide."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from frameworks.i18n import Localized
+
+POSITIVE = [MinValueValidator(0.0001)]
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Tier(models.TextChoices):
+    ADVANCED = "advanced", _("Advanced")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    BASIC = "basic", _("Basic")
+
+
+class CityType(models.TextChoices):
+    PORT = "port", _("Port city")
+    INDUSTRIAL = "industrial", _("Industrial city")
+    TOURISM = "tourism", _("Tourism city")
+    COMPREHENSIVE = "comprehensive", _("Comprehensive city")
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Framework.Status.PUBLISHED)
+
+    def latest_published(self, code: str) -> "Framework":
+        return self.published().filter(code=code).order_by("-version").first()
+
+    def with_questionnaire(self):
+        """Everything a questionnaire, a score or an export needs, in a constant number of queries."""
+        return self.prefetch_related(
+            "dimensions__subdimensions__indicators__levels",
+        )
+
+
+class Framework(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    code = models.SlugField(_("code"), max_length=50)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    tier_advanced = models.FloatField(_("advanced threshold"), default=70, validators=PERCENT)
+    tier_intermediate = models.FloatField(_("intermediate threshold"), default=40, validators=PERCENT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    name = Localized("name")
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="framework_code_version"),
+            models.CheckConstraint(
+                condition=models.Q(tier_intermediate__gt=0)
+                & models.Q(tier_advanced__gt=models.F("tier_intermediate"))
+                & models.Q(tier_advanced__lte=100),
+                name="framework_tier_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class Dimension(models.Model):
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="dimensions")
+    code = models.CharField(_("code"), max_length=10)
+    order = models.PositiveSmallIntegerField(_("order"))
+    weight = models.FloatField(_("weight"), default=1, validators=POSITIVE)
+    guide_section = models.CharField(_("guide section"), max_length=30)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    name = Localized("name")
+    description = Localized("description")
+
+    class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="dimension_code"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="dimension_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SubDimension(models.Model):
+    dimension = models.ForeignKey(Dimension, models.CASCADE, related_name="subdimensions")
+    code = models.CharField(_("code"), max_length=10)
+    order = models.PositiveSmallIntegerField(_("order"))
+    guide_section = models.CharField(_("guide section"), max_length=30)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    measures_zh = models.TextField(_("measures from the guide (Chinese)"))
+    measures_en = models.TextField(_("measures from the guide (English)"))
+
+    name = Localized("name")
+    measures = Localized("measures")
+
+    class Meta:
+        verbose_name = _("sub-dimension")
+        verbose_name_plural = _("sub-dimensions")
+        ordering = ["dimension__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="subdimension_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Indicator(models.Model):
+    subdimension = models.ForeignKey(SubDimension, models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=12)
+    order = models.PositiveSmallIntegerField(_("order"))
+    weight = models.FloatField(_("weight"), default=1, validators=POSITIVE)
+    allows_na = models.BooleanField(_("allows “not applicable”"), default=False)
+    guide_section = models.CharField(_("guide section"), max_length=30)
+    question_zh = models.TextField(_("question (Chinese)"))
+    question_en = models.TextField(_("question (English)"))
+    help_zh = models.TextField(_("help text (Chinese)"), blank=True)
+    help_en = models.TextField(_("help text (English)"), blank=True)
+
+    question = Localized("question")
+    help = Localized("help")
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["subdimension__dimension__order", "subdimension__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["subdimension", "code"], name="indicator_code"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="indicator_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LevelDescriptor(models.Model):
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(4)])
+    text_zh = models.TextField(_("descriptor (Chinese)"))
+    text_en = models.TextField(_("descriptor (English)"))
+
+    text = Localized("text")
+
+    class Meta:
+        verbose_name = _("level descriptor")
+        verbose_name_plural = _("level descriptors")
+        ordering = ["level"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level"], name="descriptor_level"),
+            models.CheckConstraint(condition=models.Q(level__lte=4), name="descriptor_level_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.level}"
+
+
+class Advice(models.Model):
+    """A piece of the guide's recommendation content, tied to the framework version it belongs to
+    so a submitted assessment keeps the advice it was scored with."""
+
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="+")
+    guide_section = models.CharField(_("guide section"), max_length=30)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    body_zh = models.TextField(_("text (Chinese)"))
+    body_en = models.TextField(_("text (English)"))
+
+    title = Localized("title")
+    body = Localized("body")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TierAdvice(Advice):
+    """Classified strategy (七(一)) or scene-building step (六(四)) for one tier."""
+
+    class Kind(models.TextChoices):
+        STRATEGY = "strategy", _("Classified strategy")
+        SCENE_STEP = "scene_step", _("Scene-building step")
+
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="tier_advice")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    tier = models.CharField(_("tier"), max_length=12, choices=Tier)
+
+    class Meta:
+        verbose_name = _("tier advice")
+        verbose_name_plural = _("tier advice")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "kind", "tier"], name="tier_advice_unique"),
+        ]
+
+
+class SceneType(models.Model):
+    """One of the eight priority scene types of 六(三)."""
+
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="scene_types")
+    number = models.PositiveSmallIntegerField(_("number"))
+    mature = models.BooleanField(_("mature, recommended first"), default=False)
+    guide_section = models.CharField(_("guide section"), max_length=30)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_zh = models.TextField(_("description (Chinese)"))
+    description_en = models.TextField(_("description (English)"))
+    dimensions = models.ManyToManyField(Dimension, related_name="scene_types", verbose_name=_("dimensions"))
+
+    name = Localized("name")
+    description = Localized("description")
+
+    class Meta:
+        verbose_name = _("priority scene type")
+        verbose_name_plural = _("priority scene types")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="scene_type_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class FeatureScene(Advice):
+    """Feature-led scenes for a city type (七(二))."""
+
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="feature_scenes")
+    city_type = models.CharField(_("city type"), max_length=15, choices=CityType)
+
+    class Meta:
+        verbose_name = _("feature-led scene")
+        verbose_name_plural = _("feature-led scenes")
+        ordering = ["city_type"]
+
+
+class EcosystemAdvice(Advice):
+    """Ecosystem collaboration (七(三))."""
+
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="ecosystem_advice")
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        verbose_name = _("ecosystem collaboration")
+        verbose_name_plural = _("ecosystem collaboration")
+        ordering = ["order"]
+
+
+class Case(models.Model):
+    """One of the guide's thirteen cases, linked to the sub-dimensions it illustrates."""
+
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="cases")
+    number = models.PositiveSmallIntegerField(_("number"))
+    guide_section = models.CharField(_("guide section"), max_length=30)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    summary_zh = models.TextField(_("summary (Chinese)"))
+    summary_en = models.TextField(_("summary (English)"))
+    subdimensions = models.ManyToManyField(SubDimension, related_name="cases", verbose_name=_("sub-dimensions"))
+
+    title = Localized("title")
+    summary = Localized("summary")
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="case_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
