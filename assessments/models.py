@@ -132,3 +132,18 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at"]
+
+
+class Comment(models.Model):
+    """A consultant's (or official's) remark on an assessment."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -1,0 +1,54 @@
+"""Who may see and do what: the one place every view, download and export asks.
+
+- admin (staff): every region;
+- official: the regions they are a member of — create, edit and submit their assessments;
+- consultant: the regions assigned to them — read, comment, export, reopen submitted assessments.
+Anything outside a user's regions is answered with 404 by the views (never 403: its existence is
+not disclosed).
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from assessments.models import Assessment, Region
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    if not user.is_authenticated or not user.is_active:
+        return Region.objects.none()
+    if user.is_staff:
+        return Region.objects.all()
+    members = Region.officials.through.objects.filter(region=OuterRef("pk"), user=user)
+    assigned = Region.consultants.through.objects.filter(region=OuterRef("pk"), user=user)
+    return Region.objects.filter(Q(Exists(members)) | Q(Exists(assigned)))
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(region__in=regions_visible_to(user))
+
+
+def is_official_of(user, region: Region) -> bool:
+    return region.officials.filter(pk=user.pk).exists()
+
+
+def is_consultant_of(user, region: Region) -> bool:
+    return region.consultants.filter(pk=user.pk).exists()
+
+
+def can_create_assessment(user, region: Region) -> bool:
+    return user.is_staff or is_official_of(user, region)
+
+
+def can_edit(user, assessment: Assessment) -> bool:
+    return not assessment.is_submitted and (user.is_staff or is_official_of(user, assessment.region))
+
+
+def can_submit(user, assessment: Assessment) -> bool:
+    return can_edit(user, assessment)
+
+
+def can_reopen(user, assessment: Assessment) -> bool:
+    return assessment.is_submitted and (user.is_staff or is_consultant_of(user, assessment.region))
+
+
+def can_comment(user, assessment: Assessment) -> bool:
+    return user.is_staff or is_consultant_of(user, assessment.region) or is_official_of(user, assessment.region)

@@ -1,0 +1,98 @@
+"""Saving a questionnaire step without ever silently overwriting someone else's answer.
+
+Each answer carries a `revision`. The page sends, per indicator, the revision it showed and what it
+showed; only indicators the user changed are written, and a change to an answer that someone else
+changed since the page was loaded is a conflict: the whole step is refused, nothing is written,
+and the conflicts say who changed what.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Answer, Assessment
+from assessments.scoring import NOT_APPLICABLE, AnswerValue
+from frameworks.models import Indicator
+
+
+def evidence_digest(text: str) -> str:
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What the page sent for one indicator."""
+
+    value: AnswerValue
+    evidence: str
+    seen_revision: int  # 0 when the page showed no saved answer
+    seen_value: AnswerValue
+    seen_evidence_digest: str
+
+    @property
+    def changed(self) -> bool:
+        return self.value != self.seen_value or evidence_digest(self.evidence) != self.seen_evidence_digest
+
+
+@dataclass(frozen=True)
+class Conflict:
+    code: str
+    their_value: AnswerValue
+    their_evidence: str
+    changed_by: str
+    changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: tuple[str, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+def _current_value(answer: Answer | None) -> AnswerValue:
+    return None if answer is None else answer.value
+
+
+def save_step(*, assessment: Assessment, user, indicators: list[Indicator], edits: dict[str, Edit]) -> SaveResult:
+    with transaction.atomic():
+        answers = {
+            a.indicator_id: a
+            for a in Answer.objects.select_for_update()
+            .filter(assessment=assessment, indicator__in=indicators)
+            .select_related("updated_by")
+        }
+        conflicts, writes = [], []
+        for indicator in indicators:
+            edit = edits.get(indicator.code)
+            if edit is None or not edit.changed:
+                continue
+            current = answers.get(indicator.pk)
+            current_revision = current.revision if current else 0
+            same_now = _current_value(current) == edit.value and (current.evidence if current else "") == edit.evidence.strip()
+            if same_now:
+                continue
+            if current_revision != edit.seen_revision:
+                conflicts.append(Conflict(
+                    code=indicator.code, their_value=_current_value(current),
+                    their_evidence=current.evidence if current else "",
+                    changed_by=str(current.updated_by or "") if current else "",
+                    changed_at=current.updated_at if current else None,
+                ))
+            else:
+                writes.append((indicator, current, edit))
+        if conflicts:
+            return SaveResult(saved=(), conflicts=tuple(conflicts))
+        for indicator, current, edit in writes:
+            answer = current or Answer(assessment=assessment, indicator=indicator, revision=0)
+            answer.level = None if edit.value in (None, NOT_APPLICABLE) else edit.value
+            answer.not_applicable = edit.value == NOT_APPLICABLE
+            answer.evidence = edit.evidence.strip()
+            answer.revision += 1
+            answer.updated_by = user
+            answer.save()
+        if writes:
+            Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+        return SaveResult(saved=tuple(indicator.code for indicator, _, _ in writes), conflicts=())

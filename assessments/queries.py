@@ -1,0 +1,72 @@
+"""Reusable querysets with their prefetching, so every page runs a constant number of queries."""
+
+import pandas as pd
+from django.db.models import Prefetch
+
+from assessments.models import Answer, Assessment, Region
+from assessments.scoring import ScoreCard, score_answers, score_batch
+from frameworks.models import Framework
+from frameworks.spec import FrameworkSpec, framework_spec
+
+
+def framework_with_questionnaire(framework_id: int) -> Framework:
+    return Framework.objects.with_questionnaire().get(pk=framework_id)
+
+
+def answers_by_indicator(assessment: Assessment) -> dict[int, Answer]:
+    return {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
+
+
+def answer_values_by_code(assessment: Assessment) -> dict:
+    rows = Answer.objects.filter(assessment=assessment).values_list("indicator__code", "level", "not_applicable")
+    return {code: ("na" if na else level) for code, level, na in rows}
+
+
+def scorecard(assessment: Assessment, spec: FrameworkSpec) -> ScoreCard:
+    return score_answers(spec=spec, answers=answer_values_by_code(assessment))
+
+
+def previous_submitted(assessment: Assessment) -> Assessment | None:
+    """The region's latest submitted assessment before this one (for a draft: the latest)."""
+    earlier = Assessment.objects.filter(region_id=assessment.region_id, status=Assessment.Status.SUBMITTED).exclude(
+        pk=assessment.pk)
+    if assessment.submitted_at:
+        earlier = earlier.filter(submitted_at__lt=assessment.submitted_at)
+    return earlier.select_related("framework").order_by("-submitted_at").first()
+
+
+def dashboard_regions(regions) -> list[Region]:
+    return list(
+        regions.order_by("name").prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at").select_related("framework"))
+        )
+    )
+
+
+def batch_scores(assessments: list[Assessment]) -> dict[int, dict]:
+    """Completion and overall tier of many assessments: one answers query and one pandas pass per
+    framework version (a few versions at most), instead of one score per assessment."""
+    by_framework: dict[int, list[int]] = {}
+    for assessment in assessments:
+        by_framework.setdefault(assessment.framework_id, []).append(assessment.pk)
+    if not by_framework:
+        return {}
+    specs = {f.pk: framework_spec(framework=f)
+             for f in Framework.objects.with_questionnaire().filter(pk__in=by_framework)}
+    rows = Answer.objects.filter(assessment_id__in=[a.pk for a in assessments]).values_list(
+        "assessment_id", "indicator__code", "level", "not_applicable")
+    frame = pd.DataFrame(list(rows), columns=["assessment", "indicator", "level", "not_applicable"])
+    frame["level"] = frame["level"].astype(float)
+    results = {}
+    for framework_id, ids in by_framework.items():
+        part = frame[frame["assessment"].isin(ids)]
+        scored = score_batch(spec=specs[framework_id], answers=part) if len(part) else None
+        for assessment_id in ids:
+            if scored is not None and assessment_id in scored.index:
+                row = scored.loc[assessment_id]
+                overall = None if pd.isna(row["overall"]) else float(row["overall"])
+                results[assessment_id] = {"completion": float(row["completion"]), "overall": overall,
+                                          "tier": row["overall_tier"]}
+            else:
+                results[assessment_id] = {"completion": 0.0, "overall": None, "tier": None}
+    return results

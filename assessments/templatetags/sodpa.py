@@ -1,0 +1,31 @@
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+TIER_LABELS = {"advanced": _("Advanced"), "intermediate": _("Intermediate"), "basic": _("Basic")}
+TIER_CLASSES = {"advanced": "text-bg-success", "intermediate": "text-bg-warning", "basic": "text-bg-danger"}
+
+
+@register.filter
+def tier_label(tier: str | None) -> str:
+    return TIER_LABELS.get(tier, _("No score")) if tier else _("No score")
+
+
+@register.filter
+def tier_badge(tier: str | None):
+    return format_html('<span class="badge {} tier-{}">{}</span>', TIER_CLASSES.get(tier, "text-bg-secondary"),
+                       tier or "none", tier_label(tier))
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A score for people: one decimal, localised; an em dash when there is none."""
+    return "—" if value is None else floatformat(value, 1)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{floatformat(value * 100, 0)}%"

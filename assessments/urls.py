@@ -1,0 +1,13 @@
+from django.urls import path
+
+from assessments import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("regions/<int:region_id>/assessments/new/", views.create_assessment, name="create_assessment"),
+    path("assessments/<int:assessment_id>/", views.questionnaire, name="questionnaire"),
+    path("assessments/<int:assessment_id>/submit/", views.submit, name="submit"),
+    path("assessments/<int:assessment_id>/reopen/", views.reopen, name="reopen"),
+    path("assessments/<int:assessment_id>/comments/", views.comment, name="comment"),
+    path("assessments/<int:assessment_id>/results/", views.results, name="results"),
+]

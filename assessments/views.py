@@ -1,0 +1,243 @@
+"""Pages for officials and consultants. Thin: scope, fetch, call the domain code, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import access
+from assessments.answering import evidence_digest, save_step
+from assessments.charts import radar_figure
+from assessments.forms import LEVEL_NAMES, StepForm, field_key
+from assessments.models import Assessment, Comment, StatusChange
+from assessments.queries import (
+    answers_by_indicator,
+    batch_scores,
+    dashboard_regions,
+    framework_with_questionnaire,
+    previous_submitted,
+    scorecard,
+)
+from assessments.recommendations import derive_recommendations, load_rules
+from frameworks.models import Framework
+from frameworks.spec import framework_spec
+
+
+def _visible_assessment(request, assessment_id: int) -> Assessment:
+    return get_object_or_404(
+        access.assessments_visible_to(request.user).select_related("region", "framework"), pk=assessment_id
+    )
+
+
+@login_required
+def dashboard(request):
+    regions = dashboard_regions(access.regions_visible_to(request.user))
+    assessments = [a for region in regions for a in region.assessments.all()]
+    scores = batch_scores(assessments)
+    rows = [
+        {
+            "region": region,
+            "can_create": access.can_create_assessment(request.user, region),
+            "assessments": [{"assessment": a, **scores[a.pk]} for a in region.assessments.all()],
+        }
+        for region in regions
+    ]
+    return render(request, "assessments/dashboard.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def create_assessment(request, region_id: int):
+    region = get_object_or_404(access.regions_visible_to(request.user), pk=region_id)
+    if not access.can_create_assessment(request.user, region):
+        raise Http404
+    framework = Framework.objects.latest_published("sodpa-2023") or Framework.objects.published().first()
+    title = request.POST.get("title", "").strip()[:200] or _("Self-assessment %(date)s") % {
+        "date": timezone.localdate().isoformat()}
+    assessment = Assessment.objects.create(region=region, framework=framework, title=title, created_by=request.user)
+    messages.success(request, _("New assessment created. Answers are saved step by step."))
+    return redirect("questionnaire", assessment.pk)
+
+
+def _progress(framework, answers) -> tuple[list[dict], int, int]:
+    steps, done_all, total_all = [], 0, 0
+    for dimension in framework.dimensions.all():
+        indicators = [i for s in dimension.subdimensions.all() for i in s.indicators.all()]
+        done = sum(1 for i in indicators if i.pk in answers and answers[i.pk].value is not None)
+        steps.append({"dimension": dimension, "done": done, "total": len(indicators)})
+        done_all += done
+        total_all += len(indicators)
+    return steps, done_all, total_all
+
+
+def _conflict_data(form: StepForm, answers, edits) -> dict:
+    """The user's input kept, with the hidden 'seen' values brought up to date, so that saving
+    again after reading the conflict message applies the user's choice knowingly."""
+    data = form.data.copy()
+    for indicator in form.indicators:
+        key, answer, edit = field_key(indicator), answers.get(indicator.pk), edits.get(indicator.code)
+        current = "" if answer is None or answer.value is None else str(answer.value)
+        evidence = answer.evidence if answer else ""
+        data[f"{key}-rev"] = answer.revision if answer else 0
+        data[f"{key}-seen"] = current
+        data[f"{key}-seenev"] = evidence_digest(evidence)
+        if edit is None or not edit.changed:
+            data[f"{key}-level"] = current
+            data[f"{key}-evidence"] = evidence
+    return data
+
+
+@login_required
+def questionnaire(request, assessment_id: int):
+    assessment = _visible_assessment(request, assessment_id)
+    framework = framework_with_questionnaire(assessment.framework_id)
+    dimensions = list(framework.dimensions.all())
+    step_code = request.GET.get("step") or dimensions[0].code
+    dimension = next((d for d in dimensions if d.code == step_code), None)
+    if dimension is None:
+        raise Http404
+    editable = access.can_edit(request.user, assessment)
+    answers = answers_by_indicator(assessment)
+    status = 200
+    conflicts = []
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("This assessment is submitted and read-only."))
+            return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={dimension.code}")
+        form = StepForm(request.POST, dimension=dimension, answers=answers)
+        if form.is_valid():
+            edits = form.edits()
+            result = save_step(assessment=assessment, user=request.user, indicators=form.indicators, edits=edits)
+            if not result.conflicts:
+                messages.success(request, _("Saved %(count)s answer(s) of %(dimension)s.") % {
+                    "count": len(result.saved), "dimension": dimension.name})
+                target = dimension.code
+                if "next" in request.POST:
+                    later = dimensions[dimensions.index(dimension) + 1:]
+                    if later:
+                        target = later[0].code
+                    else:
+                        return redirect("results", assessment.pk)
+                return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={target}")
+            conflicts = result.conflicts
+            answers = answers_by_indicator(assessment)
+            form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers)
+            form.is_valid()
+            status = 409
+        else:
+            status = 400
+    else:
+        form = StepForm(dimension=dimension, answers=answers)
+    steps, done, total = _progress(framework, answers)
+    index = dimensions.index(dimension)
+    return render(request, "assessments/questionnaire.html", {
+        "assessment": assessment, "framework": framework, "dimension": dimension, "form": form,
+        "steps": steps, "done": done, "total": total, "editable": editable, "conflicts": conflicts,
+        "level_names": LEVEL_NAMES,
+        "previous_step": dimensions[index - 1] if index > 0 else None,
+        "next_step": dimensions[index + 1] if index + 1 < len(dimensions) else None,
+        "can_submit": access.can_submit(request.user, assessment),
+        "can_reopen": access.can_reopen(request.user, assessment),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def submit(request, assessment_id: int):
+    assessment = _visible_assessment(request, assessment_id)
+    if not access.can_submit(request.user, assessment):
+        messages.error(request, _("You cannot submit this assessment."))
+        return redirect("questionnaire", assessment.pk)
+    framework = framework_with_questionnaire(assessment.framework_id)
+    card = scorecard(assessment, framework_spec(framework=framework))
+    if not card.is_complete:
+        messages.error(request, _("Only a complete assessment can be submitted: %(left)s of %(total)s "
+                                  "indicators are still unanswered.") % {
+            "left": card.total - card.answered, "total": card.total})
+        return redirect("questionnaire", assessment.pk)
+    with transaction.atomic():
+        assessment.status = Assessment.Status.SUBMITTED
+        assessment.submitted_at = timezone.now()
+        assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+        StatusChange.objects.create(assessment=assessment, status=assessment.status, changed_by=request.user)
+    messages.success(request, _("Assessment submitted. It is now read-only."))
+    return redirect("results", assessment.pk)
+
+
+@login_required
+@require_POST
+def reopen(request, assessment_id: int):
+    assessment = _visible_assessment(request, assessment_id)
+    if not access.can_reopen(request.user, assessment):
+        messages.error(request, _("Only a consultant or an administrator can reopen a submitted assessment."))
+        return redirect("results", assessment.pk)
+    with transaction.atomic():
+        assessment.status = Assessment.Status.DRAFT
+        assessment.submitted_at = None
+        assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+        StatusChange.objects.create(assessment=assessment, status=assessment.status, changed_by=request.user,
+                                    note=request.POST.get("note", "")[:1000])
+    messages.success(request, _("Assessment reopened: the region's officials can edit it again."))
+    return redirect("questionnaire", assessment.pk)
+
+
+@login_required
+@require_POST
+def comment(request, assessment_id: int):
+    assessment = _visible_assessment(request, assessment_id)
+    text = request.POST.get("text", "").strip()
+    if not access.can_comment(request.user, assessment) or not text:
+        messages.error(request, _("Write a comment first."))
+    else:
+        Comment.objects.create(assessment=assessment, author=request.user, text=text[:5000])
+        messages.success(request, _("Comment added."))
+    return redirect(reverse("results", args=[assessment.pk]) + "#comments")
+
+
+@login_required
+def results(request, assessment_id: int):
+    assessment = _visible_assessment(request, assessment_id)
+    framework = framework_with_questionnaire(assessment.framework_id)
+    spec = framework_spec(framework=framework)
+    card = scorecard(assessment, spec)
+    previous = previous_submitted(assessment)
+    previous_card = None
+    if previous is not None:
+        previous_spec = spec if previous.framework_id == framework.pk else framework_spec(
+            framework=framework_with_questionnaire(previous.framework_id))
+        previous_card = scorecard(previous, previous_spec)
+    names = {d.code: d.name for d in framework.dimensions.all()}
+    figure = radar_figure(
+        current=(card, assessment.title),
+        previous=(previous_card, previous.title) if previous else None,
+        dimension_names=names,
+    )
+    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
+                                    city_type=assessment.region.city_type)
+    return render(request, "assessments/results.html", {
+        "assessment": assessment, "framework": framework, "card": card, "previous": previous,
+        "previous_card": previous_card, "figure": figure, "advice": advice,
+        "rows": _score_rows(framework, card),
+        "comments": assessment.comments.select_related("author"),
+        "history": assessment.status_changes.select_related("changed_by"),
+        "can_reopen": access.can_reopen(request.user, assessment),
+        "can_comment": access.can_comment(request.user, assessment),
+        "can_edit": access.can_edit(request.user, assessment),
+    })
+
+
+def _score_rows(framework, card) -> list[dict]:
+    sub_scores = card.subdimension_scores()
+    rows = []
+    for dimension in framework.dimensions.all():
+        dim_score = card.dimension(dimension.code)
+        rows.append({"dimension": dimension, "score": dim_score.score, "tier": dim_score.tier, "subdimensions": [
+            {"subdimension": sub, "score": sub_scores[sub.code], "tier": card.subdimension_tier(sub.code)}
+            for sub in dimension.subdimensions.all()
+        ]})
+    return rows

@@ -1,0 +1,81 @@
+// Questionnaire step: nothing typed is lost.
+// - Every change is kept in localStorage until the server shows it saved, so a reload, a closed tab
+//   or an expired session (the POST bounced to the sign-in page) brings the input back.
+// - The stored copy includes the hidden "seen" revisions, so a restored edit that is stale by now is
+//   still detected as a conflict by the server instead of overwriting someone else's answer.
+// - Leaving a page with unsaved changes asks for confirmation.
+(function () {
+  "use strict";
+  var form = document.getElementById("questionnaire-form");
+  if (!form) { return; }
+  var key = form.dataset.storageKey;
+  var dirty = false;
+  var submitting = false;
+
+  function snapshot() {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "submit") { return; }
+      if (el.type === "radio") {
+        if (!(el.name in values)) { values[el.name] = ""; }
+        if (el.checked) { values[el.name] = el.value; }
+      } else {
+        values[el.name] = el.value;
+      }
+    });
+    return values;
+  }
+
+  function visible(values) {
+    var out = {};
+    Object.keys(values).forEach(function (name) {
+      if (/-(level|evidence)$/.test(name)) { out[name] = values[name]; }
+    });
+    return JSON.stringify(out);
+  }
+
+  function apply(values) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!(el.name in values) || el.name === "csrfmiddlewaretoken") { return; }
+      if (el.type === "radio") { el.checked = el.value === values[el.name]; }
+      else if (el.type !== "submit") { el.value = values[el.name]; }
+    });
+  }
+
+  function read() {
+    try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function store() {
+    try { window.localStorage.setItem(key, JSON.stringify(snapshot())); } catch (e) { /* storage full or off */ }
+  }
+  function clear() {
+    try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
+  }
+
+  var saved = read();
+  var hasErrors = form.querySelector(".is-invalid") !== null || document.getElementById("conflicts") !== null;
+  if (saved && !hasErrors) {
+    if (visible(saved) === visible(snapshot())) {
+      clear();  // the server has it: the last save went through
+    } else {
+      apply(saved);
+      dirty = true;
+      document.getElementById("restored-notice").classList.remove("d-none");
+    }
+  } else if (hasErrors) {
+    store();  // the page holds the user's input the server refused: keep it safe too
+    dirty = true;
+  }
+
+  form.addEventListener("input", function () { dirty = true; store(); });
+  form.addEventListener("change", function () { dirty = true; store(); });
+  form.addEventListener("submit", function () {
+    submitting = true;
+    Array.prototype.forEach.call(form.querySelectorAll("button[type=submit]"), function (b) {
+      window.setTimeout(function () { b.disabled = true; }, 0);
+    });
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty && !submitting) { event.preventDefault(); event.returnValue = ""; }
+  });
+})();
