@@ -34,12 +34,31 @@ def is_consultant_of(user, region: Region) -> bool:
     return region.consultants.filter(pk=user.pk).exists()
 
 
+def answerable_region_ids(user, regions: list[Region]) -> set[int]:
+    """Of these regions, those whose assessments the user fills in (one query for a list page)."""
+    if user.is_staff:
+        return {region.pk for region in regions}
+    return set(
+        Region.officials.through.objects.filter(user=user, region__in=regions).values_list("region_id", flat=True)
+    )
+
+
 def can_create_assessment(user, region: Region) -> bool:
     return user.is_staff or is_official_of(user, region)
 
 
+def may_answer(user, region: Region) -> bool:
+    """The role that fills in a region's assessments (whatever their status)."""
+    return user.is_staff or is_official_of(user, region)
+
+
+def may_review(user, region: Region) -> bool:
+    """The role that reviews a region's assessments and may reopen them."""
+    return user.is_staff or is_consultant_of(user, region)
+
+
 def can_edit(user, assessment: Assessment) -> bool:
-    return not assessment.is_submitted and (user.is_staff or is_official_of(user, assessment.region))
+    return not assessment.is_submitted and may_answer(user, assessment.region)
 
 
 def can_submit(user, assessment: Assessment) -> bool:
@@ -47,7 +66,7 @@ def can_submit(user, assessment: Assessment) -> bool:
 
 
 def can_reopen(user, assessment: Assessment) -> bool:
-    return assessment.is_submitted and (user.is_staff or is_consultant_of(user, assessment.region))
+    return assessment.is_submitted and may_review(user, assessment.region)
 
 
 def can_comment(user, assessment: Assessment) -> bool:

@@ -71,8 +71,8 @@ def save_step(*, assessment: Assessment, user, indicators: list[Indicator], edit
                 continue
             current = answers.get(indicator.pk)
             current_revision = current.revision if current else 0
-            same_now = _current_value(current) == edit.value and (current.evidence if current else "") == edit.evidence.strip()
-            if same_now:
+            current_evidence = current.evidence if current else ""
+            if _current_value(current) == edit.value and current_evidence == edit.evidence.strip():
                 continue
             if current_revision != edit.seen_revision:
                 conflicts.append(Conflict(

@@ -70,7 +70,9 @@ class StepForm(forms.Form):
         self.fields[f"{key}-evidence"] = forms.CharField(
             label=_("Evidence for %(code)s") % {"code": indicator.code}, required=False,
             max_length=EVIDENCE_MAX_LENGTH, initial=evidence,
-            widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Documents, data or links that support this level")}),
+            widget=forms.Textarea(
+                attrs={"rows": 2, "placeholder": _("Documents, data or links that support this level")}
+            ),
         )
         self.fields[f"{key}-rev"] = forms.IntegerField(
             widget=forms.HiddenInput, initial=answer.revision if answer else 0, min_value=0)

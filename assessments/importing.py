@@ -5,6 +5,7 @@ JSON: {"framework": "sodpa-2023", "region": {"name", "kind", "city_type"}, "titl
 CSV/XLSX: columns indicator, level, evidence; the region and framework come from options.
 """
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +91,13 @@ def parse_json(text: str) -> AnswerFile:
     return parsed
 
 
-def parse_table(frame: pd.DataFrame, *, framework: str, region: dict, title: str, submit: bool) -> AnswerFile:
+def _blank(value) -> bool:
+    return value is None or not str(value).strip()
+
+
+def parse_table(frame: pd.DataFrame, *, framework: str, region: dict, title: str, submit: bool,
+                lines: list[int] | None = None) -> AnswerFile:
+    """`lines`: the file line each row starts on; by default row n is line n + 2 (header first)."""
     columns = [str(column).strip().lower() for column in frame.columns]
     missing = [column for column in ("indicator", "level") if column not in columns]
     if missing:
@@ -99,7 +106,9 @@ def parse_table(frame: pd.DataFrame, *, framework: str, region: dict, title: str
     frame = frame.set_axis(columns, axis="columns")
     parsed = AnswerFile(framework=framework, region=region, title=title, submit=submit)
     for offset, row in enumerate(frame.to_dict("records")):
-        where = f"line {offset + 2}"  # line 1 is the header
+        if all(_blank(value) for value in row.values()):
+            continue  # an empty row, as spreadsheets leave at the end
+        where = f"line {lines[offset] if lines else offset + 2}"  # line 1 is the header
         code = str(row.get("indicator") or "").strip()
         if not code:
             parsed.problems.append(f"{where}: indicator code is empty")
@@ -114,23 +123,48 @@ def parse_table(frame: pd.DataFrame, *, framework: str, region: dict, title: str
     return parsed
 
 
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """The table and the line each row starts on: a quoted value may span lines, blank lines are
+    skipped, so the row number is not the line number."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise ImportProblems([f"malformed file {path.name}: the file is empty"])
+        rows, lines, problems = [], [], []
+        start = reader.line_num + 1
+        for row in reader:
+            if len(row) > len(header):
+                problems.append(f"line {start}: {len(row)} fields, but the header has "
+                                f"{len(header)}: {', '.join(header)}")
+            elif row:
+                rows.append(row + [""] * (len(header) - len(row)))
+                lines.append(start)
+            start = reader.line_num + 1
+    if problems:
+        raise ImportProblems(problems)
+    return pd.DataFrame(rows, columns=header, dtype=object), lines
+
+
 def read_answer_file(path: Path, *, framework: str, region: dict, title: str, submit: bool) -> AnswerFile:
     suffix = path.suffix.lower()
+    lines = None
     try:
         if suffix == ".json":
             return parse_json(path.read_text(encoding="utf-8"))
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame, lines = _read_csv(path)
         elif suffix == ".xlsx":
             frame = pd.read_excel(path, sheet_name=0, dtype=object).astype(object)
             frame = frame.where(frame.notna(), None)
         else:
             raise ImportProblems([f"{path.name}: unknown file type {suffix!r}; use .json, .csv or .xlsx"])
-    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as error:
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error, pd.errors.ParserError) as error:
         if isinstance(error, ImportProblems):
             raise
         raise ImportProblems([f"malformed file {path.name}: {error}"]) from error
-    return parse_table(frame, framework=framework, region=region, title=title, submit=submit)
+    return parse_table(frame, framework=framework, region=region, title=title, submit=submit,
+                       lines=lines)
 
 
 def _region_problems(region: dict) -> list[str]:

@@ -133,6 +133,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["changed_at"]
 
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.status}"
+
 
 class Comment(models.Model):
     """A consultant's (or official's) remark on an assessment."""

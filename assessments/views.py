@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,10 +40,11 @@ def dashboard(request):
     regions = dashboard_regions(access.regions_visible_to(request.user))
     assessments = [a for region in regions for a in region.assessments.all()]
     scores = batch_scores(assessments)
+    answerable = access.answerable_region_ids(request.user, regions)
     rows = [
         {
             "region": region,
-            "can_create": access.can_create_assessment(request.user, region),
+            "can_create": region.pk in answerable,
             "assessments": [{"assessment": a, **scores[a.pk]} for a in region.assessments.all()],
         }
         for region in regions
@@ -55,7 +57,7 @@ def dashboard(request):
 def create_assessment(request, region_id: int):
     region = get_object_or_404(access.regions_visible_to(request.user), pk=region_id)
     if not access.can_create_assessment(request.user, region):
-        raise Http404
+        raise PermissionDenied
     framework = Framework.objects.latest_published("sodpa-2023") or Framework.objects.published().first()
     title = request.POST.get("title", "").strip()[:200] or _("Self-assessment %(date)s") % {
         "date": timezone.localdate().isoformat()}
@@ -106,6 +108,8 @@ def questionnaire(request, assessment_id: int):
     status = 200
     conflicts = []
     if request.method == "POST":
+        if not access.may_answer(request.user, assessment.region):
+            raise PermissionDenied
         if not editable:
             messages.error(request, _("This assessment is submitted and read-only."))
             return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={dimension.code}")
@@ -150,9 +154,11 @@ def questionnaire(request, assessment_id: int):
 @require_POST
 def submit(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
-    if not access.can_submit(request.user, assessment):
-        messages.error(request, _("You cannot submit this assessment."))
-        return redirect("questionnaire", assessment.pk)
+    if not access.may_answer(request.user, assessment.region):
+        raise PermissionDenied
+    if assessment.is_submitted:
+        messages.error(request, _("This assessment is already submitted."))
+        return redirect("results", assessment.pk)
     framework = framework_with_questionnaire(assessment.framework_id)
     card = scorecard(assessment, framework_spec(framework=framework))
     if not card.is_complete:
@@ -173,9 +179,11 @@ def submit(request, assessment_id: int):
 @require_POST
 def reopen(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
-    if not access.can_reopen(request.user, assessment):
-        messages.error(request, _("Only a consultant or an administrator can reopen a submitted assessment."))
-        return redirect("results", assessment.pk)
+    if not access.may_review(request.user, assessment.region):
+        raise PermissionDenied
+    if not assessment.is_submitted:
+        messages.error(request, _("This assessment is not submitted; there is nothing to reopen."))
+        return redirect("questionnaire", assessment.pk)
     with transaction.atomic():
         assessment.status = Assessment.Status.DRAFT
         assessment.submitted_at = None
@@ -190,8 +198,10 @@ def reopen(request, assessment_id: int):
 @require_POST
 def comment(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
+    if not access.can_comment(request.user, assessment):
+        raise PermissionDenied
     text = request.POST.get("text", "").strip()
-    if not access.can_comment(request.user, assessment) or not text:
+    if not text:
         messages.error(request, _("Write a comment first."))
     else:
         Comment.objects.create(assessment=assessment, author=request.user, text=text[:5000])

@@ -10,18 +10,6 @@ import json
 from pathlib import Path
 
 from frameworks.i18n import CONTENT_LANGUAGES
-from frameworks.models import (
-    Case,
-    Dimension,
-    EcosystemAdvice,
-    FeatureScene,
-    Framework,
-    Indicator,
-    LevelDescriptor,
-    SceneType,
-    SubDimension,
-    TierAdvice,
-)
 
 DIMENSION_FILES = ("S", "O", "D", "P", "A")
 TIERS = ("advanced", "intermediate", "basic")
@@ -149,7 +137,9 @@ def _recommendation_errors(document: dict) -> list[str]:
         errors += _text_errors(where, "title", item.get("title"))
         unknown = set(item.get("subdimensions") or []) - sub_codes
         if unknown or not item.get("subdimensions"):
-            errors.append(f"{where}: subdimensions must be existing sub-dimension codes, got {item.get('subdimensions')}")
+            errors.append(
+                f"{where}: subdimensions must be existing sub-dimension codes, got {item.get('subdimensions')}"
+            )
     return errors
 
 

@@ -15,12 +15,14 @@ def make_spec(shape, *, dimension_weights=None, advanced=70.0, intermediate=40.0
             specs = []
             for number, item in enumerate(indicators, start=1):
                 weight, allows_na = item if isinstance(item, tuple) else (item, True)
-                specs.append(IndicatorSpec(code=f"{sub_code}.{number}", weight=weight, allows_na=allows_na))
+                specs.append(IndicatorSpec(code=f"{sub_code}.{number}", weight=weight,
+                                           allows_na=allows_na))
             subdimensions.append(SubDimensionSpec(code=sub_code, indicators=tuple(specs)))
-        dimensions.append(DimensionSpec(code=dim_code, weight=(dimension_weights or {}).get(dim_code, 1.0),
+        weight = (dimension_weights or {}).get(dim_code, 1.0)
+        dimensions.append(DimensionSpec(code=dim_code, weight=weight,
                                         subdimensions=tuple(subdimensions)))
-    return FrameworkSpec(code="t", version=1, tier_advanced=advanced, tier_intermediate=intermediate,
-                         dimensions=tuple(dimensions))
+    return FrameworkSpec(code="t", version=1, tier_advanced=advanced,
+                         tier_intermediate=intermediate, dimensions=tuple(dimensions))
 
 
 SPEC = make_spec(
@@ -32,7 +34,8 @@ SPEC = make_spec(
 def test_weighted_means_match_a_hand_computation():
     card = score_answers(spec=SPEC, answers={"S1.1": 4, "S1.2": 1, "S2.1": 2, "D1.1": 3, "D1.2": 0})
     # S1 = (1×100 + 2×25) / 3 = 50; S2 = 50; S = (100 + 50 + 50) / 4 = 50
-    assert card.dimension("S").subdimension_scores() == {"S1": pytest.approx(50), "S2": pytest.approx(50)}
+    assert card.dimension("S").subdimension_scores() == {
+        "S1": pytest.approx(50), "S2": pytest.approx(50)}
     assert card.dimension("S").score == pytest.approx(50)
     # D = (1.5×75 + 1×0) / 2.5 = 45
     assert card.dimension("D").score == pytest.approx(45)
@@ -50,7 +53,8 @@ def test_dimension_score_weights_indicators_not_subdimensions():
 
 
 def test_not_applicable_drops_out_and_weights_renormalise():
-    card = score_answers(spec=SPEC, answers={"S1.1": "na", "S1.2": 2, "S2.1": 4, "D1.1": 4, "D1.2": "na"})
+    card = score_answers(
+        spec=SPEC, answers={"S1.1": "na", "S1.2": 2, "S2.1": 4, "D1.1": 4, "D1.2": "na"})
     assert card.dimension("S").subdimension_scores()["S1"] == pytest.approx(50)
     assert card.dimension("S").score == pytest.approx((2 * 50 + 100) / 3)
     assert card.dimension("D").score == pytest.approx(100)
@@ -67,7 +71,8 @@ def test_unanswered_drops_out_but_lowers_completion():
 
 
 def test_dimension_without_applicable_answer_is_null_and_left_out_of_overall():
-    card = score_answers(spec=SPEC, answers={"S1.1": 1, "S1.2": 1, "S2.1": 1, "D1.1": "na", "D1.2": "na"})
+    card = score_answers(
+        spec=SPEC, answers={"S1.1": 1, "S1.2": 1, "S2.1": 1, "D1.1": "na", "D1.2": "na"})
     assert card.dimension("D").score is None
     assert card.dimension("D").tier is None
     assert card.overall == pytest.approx(25)

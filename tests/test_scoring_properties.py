@@ -20,7 +20,8 @@ def specs(draw) -> FrameworkSpec:
         for sub_number in range(draw(st.integers(1, 3))):
             sub_code = f"D{dim_number}S{sub_number}"
             indicators = tuple(
-                IndicatorSpec(code=f"{sub_code}.{n}", weight=draw(weights), allows_na=draw(st.booleans()))
+                IndicatorSpec(code=f"{sub_code}.{n}", weight=draw(weights),
+                              allows_na=draw(st.booleans()))
                 for n in range(draw(st.integers(1, 4)))
             )
             subdimensions.append(SubDimensionSpec(code=sub_code, indicators=indicators))
@@ -28,8 +29,8 @@ def specs(draw) -> FrameworkSpec:
                                         subdimensions=tuple(subdimensions)))
     intermediate = draw(st.integers(1, 60))
     advanced = draw(st.integers(intermediate + 1, 100))
-    return FrameworkSpec(code="p", version=1, tier_advanced=advanced, tier_intermediate=intermediate,
-                         dimensions=tuple(dimensions))
+    return FrameworkSpec(code="p", version=1, tier_advanced=advanced,
+                         tier_intermediate=intermediate, dimensions=tuple(dimensions))
 
 
 @st.composite
