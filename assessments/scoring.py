@@ -115,7 +115,11 @@ def _weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
     if not pairs:
         return None
     total_weight = math.fsum(weight for weight, _ in pairs)
-    return math.fsum(weight * value for weight, value in pairs) / total_weight
+    mean = math.fsum(weight * value for weight, value in pairs) / total_weight
+    # A weighted mean lies between its smallest and largest value; clamping removes the float
+    # error that could otherwise give 100.00000000000001 for an all-"Leading" dimension.
+    values = [value for _, value in pairs]
+    return min(max(mean, min(values)), max(values))
 
 
 def _check_value(code: str, value: AnswerValue, *, allows_na: bool) -> None:
@@ -209,7 +213,7 @@ def _tiers(scores: pd.Series, spec: FrameworkSpec) -> pd.Series:
 def _grouped_mean(table: pd.DataFrame, level: str) -> pd.DataFrame:
     """Weighted mean of indicator scores per (assessment, `level`), wide: one column per code."""
     sums = table.groupby(["assessment", level])[["weighted", "weight"]].sum()
-    return (sums["weighted"] / sums["weight"]).unstack(level)
+    return (sums["weighted"] / sums["weight"]).clip(0, 100).unstack(level)
 
 
 def score_batch(*, spec: FrameworkSpec, answers: pd.DataFrame) -> pd.DataFrame:
@@ -240,7 +244,7 @@ def score_batch(*, spec: FrameworkSpec, answers: pd.DataFrame) -> pd.DataFrame:
     present_weights = by_dimension.notna().mul(dimension_weights, axis="columns")
     weight_total = present_weights.sum(axis="columns")
     overall = by_dimension.fillna(0).mul(dimension_weights, axis="columns").sum(axis="columns")
-    overall = (overall / weight_total).where(weight_total > 0)
+    overall = (overall / weight_total).where(weight_total > 0).clip(0, 100)
 
     result = pd.DataFrame({"completion": completion, "overall": overall}, index=assessments)
     result["overall_tier"] = _tiers(result["overall"], spec)

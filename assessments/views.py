@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessments import access
 from assessments.answering import evidence_digest, save_step
 from assessments.charts import radar_figure
-from assessments.forms import LEVEL_NAMES, StepForm, field_key
+from assessments.forms import StepForm, field_key
 from assessments.models import Assessment, Comment, StatusChange
 from assessments.queries import (
     answers_by_indicator,
@@ -118,8 +119,9 @@ def questionnaire(request, assessment_id: int):
             edits = form.edits()
             result = save_step(assessment=assessment, user=request.user, indicators=form.indicators, edits=edits)
             if not result.conflicts:
-                messages.success(request, _("Saved %(count)s answer(s) of %(dimension)s.") % {
-                    "count": len(result.saved), "dimension": dimension.name})
+                messages.success(request, ngettext(
+                    "Saved %(count)d answer of %(dimension)s.", "Saved %(count)d answers of %(dimension)s.",
+                    len(result.saved)) % {"count": len(result.saved), "dimension": dimension.name})
                 target = dimension.code
                 if "next" in request.POST:
                     later = dimensions[dimensions.index(dimension) + 1:]
@@ -142,7 +144,6 @@ def questionnaire(request, assessment_id: int):
     return render(request, "assessments/questionnaire.html", {
         "assessment": assessment, "framework": framework, "dimension": dimension, "form": form,
         "steps": steps, "done": done, "total": total, "editable": editable, "conflicts": conflicts,
-        "level_names": LEVEL_NAMES,
         "previous_step": dimensions[index - 1] if index > 0 else None,
         "next_step": dimensions[index + 1] if index + 1 < len(dimensions) else None,
         "can_submit": access.can_submit(request.user, assessment),

@@ -66,6 +66,7 @@ class SubDimensionFactory(factory.django.DjangoModelFactory):
 class IndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Indicator
+        skip_postgeneration_save = True  # the levels hook creates rows; the indicator is unchanged
 
     subdimension = factory.SubFactory(SubDimensionFactory)
     code = factory.Sequence(lambda n: f"Z{n}")
@@ -87,7 +88,8 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 
 
 def build_framework(shape: dict[str, dict[str, list[tuple[float, bool]]]], *,
-                    dimension_weights: dict[str, float] | None = None, **framework_fields) -> Framework:
+                    dimension_weights: dict[str, float] | None = None,
+                    **framework_fields) -> Framework:
     """shape: {"S": {"S1": [(weight, allows_na), …], …}, …}; indicator codes S1.1, S1.2, …"""
     framework = FrameworkFactory(**framework_fields)
     for dim_order, (dim_code, subs) in enumerate(shape.items(), start=1):
@@ -120,7 +122,8 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
 
 
 def answer(assessment: Assessment, code: str, value, evidence: str = "") -> Answer:
-    indicator = Indicator.objects.get(subdimension__dimension__framework=assessment.framework, code=code)
+    indicator = Indicator.objects.get(
+        subdimension__dimension__framework=assessment.framework, code=code)
     return Answer.objects.create(
         assessment=assessment, indicator=indicator,
         level=None if value == "na" else value, not_applicable=value == "na", evidence=evidence,

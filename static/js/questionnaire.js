@@ -26,10 +26,14 @@
     return values;
   }
 
+  // What the user sees and the server keeps: levels, and evidence notes without the leading and
+  // trailing whitespace the server strips (else a note ended with Enter never matches the saved
+  // one, and the page claims "unsaved answers restored" after every save).
   function visible(values) {
     var out = {};
     Object.keys(values).forEach(function (name) {
-      if (/-(level|evidence)$/.test(name)) { out[name] = values[name]; }
+      if (/-level$/.test(name)) { out[name] = values[name]; }
+      else if (/-evidence$/.test(name)) { out[name] = String(values[name]).trim(); }
     });
     return JSON.stringify(out);
   }

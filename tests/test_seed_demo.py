@@ -1,0 +1,111 @@
+"""`seed_demo`: refused when DEBUG is off; otherwise demo users, regions and assessments, once."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from assessments.models import Answer, Assessment, Region
+from assessments.services import score_assessment
+
+User = get_user_model()
+DEMO_PASSWORD = "sodpa-demo-2026"  # documented in README
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def framework(db):
+    call_command("loaddata", "sodpa-2023", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_refused_when_debug_is_off(framework):
+    with pytest.raises(CommandError) as error:
+        seed()
+    assert str(error.value) == (
+        "seed_demo creates users with a published password; it runs only with DEBUG on.")
+    assert (User.objects.count(), Region.objects.count(), Assessment.objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_refused_before_the_framework_is_loaded():
+    with pytest.raises(CommandError) as error:
+        seed()
+    assert str(error.value) == "Load the framework first: python manage.py loaddata sodpa-2023"
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_creates_the_three_demo_users(framework):
+    output = seed()
+    users = {user.username: user for user in User.objects.all()}
+    assert set(users) == {"official", "consultant", "admin"}
+    assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
+    assert (users["admin"].is_staff, users["admin"].is_superuser) == (True, True)
+    assert not users["official"].is_staff and not users["consultant"].is_staff
+    assert "Demo data ready (5 new regions)" in output
+    for username in users:
+        assert f"  {username:<11} / {DEMO_PASSWORD}" in output
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_official_has_one_region_with_a_draft_and_submitted_assessments(framework):
+    seed()
+    official = User.objects.get(username="official")
+    regions = list(official.official_regions.all())
+    assert [region.name for region in regions] == ["苏州工业园区"]
+    statuses = sorted(regions[0].assessments.values_list("status", flat=True))
+    assert statuses.count("draft") == 1
+    assert statuses.count("submitted") >= 1
+    assert Region.objects.filter(officials=official).count() == 1
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_consultant_advises_several_regions_but_not_all(framework):
+    seed()
+    consultant = User.objects.get(username="consultant")
+    advised = consultant.consulted_regions.count()
+    assert 1 < advised < Region.objects.count()
+    assert consultant.consulted_regions.filter(name="苏州工业园区").exists()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_submitted_demo_assessments_are_complete_and_scored(framework):
+    seed()
+    for assessment in Assessment.objects.with_answers():
+        card = score_assessment(assessment=assessment)
+        if assessment.is_submitted:
+            assert card.is_complete, assessment
+            assert assessment.submitted_at is not None
+            assert card.overall is not None and 0 <= card.overall <= 100
+        else:
+            assert 0 < card.completion < 1, assessment
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_running_twice_creates_no_duplicates(framework):
+    seed()
+    before = (User.objects.count(), Region.objects.count(), Assessment.objects.count(),
+              Answer.objects.count())
+    output = seed()
+    assert "Demo data ready (0 new regions)" in output
+    assert (User.objects.count(), Region.objects.count(), Assessment.objects.count(),
+            Answer.objects.count()) == before
+    official = User.objects.get(username="official")
+    assert official.official_regions.count() == 1
+    assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)
