@@ -26,6 +26,13 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
     return Assessment.objects.filter(region__in=regions_visible_to(user))
 
 
+def visible_assessment_or_404(user, assessment_id: int) -> Assessment:
+    """The assessment if the user may see it, else 404 (its existence is not disclosed)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(assessments_visible_to(user).select_related("region", "framework"), pk=assessment_id)
+
+
 def is_official_of(user, region: Region) -> bool:
     return region.officials.filter(pk=user.pk).exists()
 

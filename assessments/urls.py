@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import views, views_reports
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/reopen/", views.reopen, name="reopen"),
     path("assessments/<int:assessment_id>/comments/", views.comment, name="comment"),
     path("assessments/<int:assessment_id>/results/", views.results, name="results"),
+    path("assessments/<int:assessment_id>/report.pdf", views_reports.report_pdf, name="report_pdf"),
 ]

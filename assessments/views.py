@@ -31,9 +31,7 @@ from frameworks.spec import framework_spec
 
 
 def _visible_assessment(request, assessment_id: int) -> Assessment:
-    return get_object_or_404(
-        access.assessments_visible_to(request.user).select_related("region", "framework"), pk=assessment_id
-    )
+    return access.visible_assessment_or_404(request.user, assessment_id)
 
 
 @login_required
@@ -122,14 +120,15 @@ def questionnaire(request, assessment_id: int):
                 messages.success(request, ngettext(
                     "Saved %(count)d answer of %(dimension)s.", "Saved %(count)d answers of %(dimension)s.",
                     len(result.saved)) % {"count": len(result.saved), "dimension": dimension.name})
+                # `saved` tells the page's script that this step's kept copy can go (questionnaire.js).
                 target = dimension.code
                 if "next" in request.POST:
                     later = dimensions[dimensions.index(dimension) + 1:]
-                    if later:
-                        target = later[0].code
-                    else:
-                        return redirect("results", assessment.pk)
-                return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={target}")
+                    if not later:
+                        return redirect(f"{reverse('results', args=[assessment.pk])}?saved={dimension.code}")
+                    target = later[0].code
+                return redirect(
+                    f"{reverse('questionnaire', args=[assessment.pk])}?step={target}&saved={dimension.code}")
             conflicts = result.conflicts
             answers = answers_by_indicator(assessment)
             form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers)

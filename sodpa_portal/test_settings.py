@@ -14,3 +14,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from sodpa_portal.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
+
+# Rendered reports go to a throw-away folder, never the developer's cache.
+import tempfile  # noqa: E402
+
+CACHES["reports"]["LOCATION"] = tempfile.mkdtemp(prefix="sodpa-test-reports-")  # noqa: F405

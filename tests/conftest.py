@@ -29,3 +29,11 @@ def people(db):
     own.consultants.add(users["consultant"])
     other.consultants.add(users["other_consultant"])
     return {"own": own, "other": other, **users}
+
+
+@pytest.fixture(autouse=True)
+def empty_report_cache():
+    """Each test starts without cached PDFs (primary keys are reused between tests)."""
+    from django.core.cache import caches
+
+    caches["reports"].clear()

@@ -45,7 +45,7 @@ def test_save_and_continue_stores_levels_and_evidence_and_moves_on(client, peopl
                  "next": ""})
     response = client.post(url(draft), data)
     assert response.status_code == 302
-    assert response["Location"].endswith("?step=O")
+    assert response["Location"].endswith("?step=O&saved=S")
     answers = {a.indicator.code: a for a in draft.answers.select_related("indicator")}
     assert (answers["S1.1"].level, answers["S1.1"].evidence) == (3, "《数字孪生规划》2024")
     assert answers["S1.2"].level == 1

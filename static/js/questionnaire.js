@@ -6,6 +6,12 @@
 // - Leaving a page with unsaved changes asks for confirmation.
 (function () {
   "use strict";
+  // After a successful save the server redirects with ?saved=<step>: that step's kept copy is stale.
+  var savedStep = new URLSearchParams(window.location.search).get("saved");
+  var prefixHolder = document.querySelector("[data-storage-prefix]");
+  if (savedStep && prefixHolder) {
+    try { window.localStorage.removeItem(prefixHolder.dataset.storagePrefix + savedStep); } catch (e) { /* off */ }
+  }
   var form = document.getElementById("questionnaire-form");
   if (!form) { return; }
   var key = form.dataset.storageKey;

@@ -1,0 +1,149 @@
+"""PDF reports checked as a reader would: the text (pdftotext), the embedded fonts (pdffonts), a page
+image (pdftoppm), determinism, caching, and the download's scope."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Answer, Assessment
+from assessments.reports import STATIC_BASE, _fetcher_class, render_report
+from assessments.services import score_assessment
+from tests.factories import AssessmentFactory
+from tests.helpers import fill
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(sodpa, people):
+    earlier = AssessmentFactory(region=people["own"], framework=sodpa, title="2025 年度自评估",
+                                status=Assessment.Status.SUBMITTED,
+                                submitted_at=timezone.now() - timezone.timedelta(days=365))
+    fill(earlier, 1)
+    assessment = AssessmentFactory(region=people["own"], framework=sodpa, title="2026 年度自评估",
+                                   status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
+    fill(assessment, 3)
+    Answer.objects.filter(assessment=assessment, indicator__code="S1.1").update(
+        evidence="《苏州工业园区数字孪生规划》<script>alert(1)</script>")
+    Answer.objects.filter(assessment=assessment, indicator__subdimension__code="O2").update(level=0)
+    return assessment
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in lines.splitlines()[2:]]
+
+
+def test_chinese_report_has_the_content_and_real_chinese_glyphs(submitted, tmp_path):
+    pdf = render_report(assessment=submitted, language="zh-hans")
+    text = pdf_text(pdf, tmp_path)
+    card = score_assessment(assessment=submitted)
+    for expected in ("苏州工业园区", "2026 年度自评估", "执行摘要", "战略与人才", "应用与场景", f"{card.overall:.1f}",
+                     "七(一)", "六(四)", "六(三)", "案例 5", "《苏州工业园区数字孪生规划》<script>alert(1)</script>",
+                     "2025 年度自评估"):
+        assert expected in text, expected
+    fonts = pdf_fonts(pdf, tmp_path)
+    assert fonts, "no font embedded"
+    # Every font is an embedded subset of Noto Sans CJK: no fallback font, so no missing-glyph boxes.
+    assert all("Noto-Sans-CJK-SC" in row[0] and "yes" in row for row in fonts), fonts
+    # The page image of the cover has real ink where the region name is.
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"),
+                    str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png"))
+    assert png.stat().st_size > 5000
+
+
+def test_english_report_is_in_english(submitted, tmp_path):
+    text = pdf_text(render_report(assessment=submitted, language="en"), tmp_path)
+    for expected in ("Executive summary", "Strategy and Talent", "Recommendations", "Appendix: method",
+                     "Classified strategy", "Guide section"):
+        assert expected in text, expected
+    assert "执行摘要" not in text
+
+
+def test_report_sections_pages_and_numbers(submitted, tmp_path):
+    text = pdf_text(render_report(assessment=submitted, language="en"), tmp_path)
+    pages = text.split("\f")
+    total = len([page for page in pages if page.strip()])
+    assert total >= 10
+    assert f"2 / {total}" in pages[1]  # page numbers "n / N"
+    assert "Contents" in pages[1] and "Executive summary" in pages[1]
+    toc = [line for line in pages[1].splitlines() if "Appendix: method" in line][0]
+    method_page = int(toc.rstrip().split(".")[-1])
+    assert "Appendix: method" in pages[method_page - 1]
+    assert "Appendix: comparison with the previous assessment" in text
+    for page in pages[2:]:
+        if page.strip():
+            assert "苏州工业园区 · 2026 年度自评估" in page  # running header
+
+
+def test_a_submitted_assessment_renders_the_same_bytes_every_time(submitted):
+    assert render_report(assessment=submitted, language="zh-hans") == render_report(
+        assessment=submitted, language="zh-hans")
+
+
+def test_download_is_cached_until_an_answer_changes(client, people, submitted):
+    client.force_login(people["consultant"])
+    url = reverse("report_pdf", args=[submitted.pk]) + "?lang=en"
+    first = client.get(url)
+    assert first["Content-Type"] == "application/pdf" and first["X-Report-Cache"] == "miss"
+    assert "attachment" in first["Content-Disposition"] and ".pdf" in first["Content-Disposition"]
+    second = client.get(url)
+    assert second["X-Report-Cache"] == "hit" and second.content == first.content
+    Answer.objects.filter(assessment=submitted, indicator__code="A1.1").update(level=1)
+    third = client.get(url)
+    assert third["X-Report-Cache"] == "miss" and third.content != first.content
+    assert client.get(reverse("report_pdf", args=[submitted.pk]) + "?lang=zh-hans")["X-Report-Cache"] == "miss"
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    ("official", 200), ("consultant", 200), ("admin", 200), ("other_official", 404),
+    ("other_consultant", 404), ("nobody", 404),
+])
+def test_report_download_is_scoped(client, people, sodpa, role, status):
+    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+    client.force_login(people[role])
+    response = client.get(reverse("report_pdf", args=[assessment.pk]) + "?lang=en")
+    assert response.status_code == status
+    assert (response.get("Content-Type") == "application/pdf") == (status == 200)
+
+
+def test_anonymous_download_goes_to_sign_in_and_bad_language_is_refused(client, people, submitted):
+    response = client.get(reverse("report_pdf", args=[submitted.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    client.force_login(people["official"])
+    response = client.get(reverse("report_pdf", args=[submitted.pk]) + "?lang=fr")
+    assert response.status_code == 400 and "zh-hans" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:8000/admin/",
+                                 "https://example.org/logo.png", f"{STATIC_BASE}../../settings.py"])
+def test_the_renderer_fetches_nothing_but_our_static_files(url):
+    from weasyprint.urls import URLFetchingError
+
+    fetcher = _fetcher_class()()
+    with pytest.raises(URLFetchingError):
+        fetcher.fetch(url)
+    response = fetcher.fetch(f"{STATIC_BASE}css/portal.css")
+    assert b".radar" in response.read()
+
+
+def test_render_report_command_writes_the_pdf(submitted, tmp_path):
+    output = tmp_path / "report.pdf"
+    call_command("render_report", submitted.pk, "--lang", "en", "--output", str(output))
+    assert output.read_bytes().startswith(b"%PDF")
+    assert "Executive summary" in pdf_text(output.read_bytes(), tmp_path)
