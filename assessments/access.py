@@ -9,6 +9,7 @@ not disclosed).
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accounts.security import log_event
 from assessments.models import Assessment, Region
 
 
@@ -28,9 +29,14 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
 
 def visible_assessment_or_404(user, assessment_id: int) -> Assessment:
     """The assessment if the user may see it, else 404 (its existence is not disclosed)."""
-    from django.shortcuts import get_object_or_404
+    from django.http import Http404
 
-    return get_object_or_404(assessments_visible_to(user).select_related("region", "framework"), pk=assessment_id)
+    assessment = assessments_visible_to(user).select_related("region", "framework").filter(pk=assessment_id).first()
+    if assessment is None:
+        if Assessment.objects.filter(pk=assessment_id).exists():
+            log_event("access_denied", user=user.get_username(), assessment=assessment_id)
+        raise Http404
+    return assessment
 
 
 def is_official_of(user, region: Region) -> bool:

@@ -4,7 +4,7 @@ import pandas as pd
 from django.db.models import Prefetch
 
 from assessments.models import Answer, Assessment, Region
-from assessments.scoring import ScoreCard, score_answers, score_batch
+from assessments.scoring import DimensionScore, ScoreCard, score_answers, score_batch
 from frameworks.models import Framework
 from frameworks.spec import FrameworkSpec, framework_spec
 
@@ -70,3 +70,70 @@ def batch_scores(assessments: list[Assessment]) -> dict[int, dict]:
             else:
                 results[assessment_id] = {"completion": 0.0, "overall": None, "tier": None}
     return results
+
+
+def frameworks_by_id(framework_ids) -> dict[int, Framework]:
+    """Framework versions with their dimensions, sub-dimensions and indicators (4 queries), enough for
+    `framework_spec` and for the localized names and questions of exports and tables."""
+    return {
+        framework.pk: framework
+        for framework in Framework.objects.filter(pk__in=set(framework_ids)).prefetch_related(
+            "dimensions__subdimensions__indicators")
+    }
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _tier(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _card_from_batch(spec: FrameworkSpec, row) -> ScoreCard:
+    """A ScoreCard from one row of `score_batch` (None: an assessment without any answer)."""
+    total = len(spec.indicators)
+    dimensions = tuple(
+        DimensionScore(
+            code=dim.code,
+            score=_number(row[dim.code]) if row is not None else None,
+            tier=_tier(row[f"{dim.code}_tier"]) if row is not None else None,
+            subdimensions=tuple((sub.code, _number(row[sub.code]) if row is not None else None)
+                                for sub in dim.subdimensions),
+        )
+        for dim in spec.dimensions
+    )
+    return ScoreCard(
+        framework=spec.code, version=spec.version,
+        answered=round(float(row["completion"]) * total) if row is not None else 0, total=total,
+        overall=_number(row["overall"]) if row is not None else None,
+        overall_tier=_tier(row["overall_tier"]) if row is not None else None,
+        dimensions=dimensions, tier_advanced=spec.tier_advanced, tier_intermediate=spec.tier_intermediate,
+    )
+
+
+def batch_scorecards(assessments, *, frameworks: dict[int, Framework] | None = None) -> dict[int, ScoreCard]:
+    """Full ScoreCards (overall, dimension and sub-dimension scores and tiers) of many assessments by
+    the pandas batch path: one answers query and one `score_batch` per framework version, whatever
+    the number of assessments. `frameworks`: from `frameworks_by_id`, when the caller has them."""
+    assessments = list(assessments)
+    if not assessments:
+        return {}
+    if frameworks is None:
+        frameworks = frameworks_by_id(a.framework_id for a in assessments)
+    by_framework: dict[int, list[int]] = {}
+    for assessment in assessments:
+        by_framework.setdefault(assessment.framework_id, []).append(assessment.pk)
+    rows = Answer.objects.filter(assessment_id__in=[a.pk for a in assessments]).values_list(
+        "assessment_id", "indicator__code", "level", "not_applicable")
+    frame = pd.DataFrame(list(rows), columns=["assessment", "indicator", "level", "not_applicable"])
+    frame["level"] = frame["level"].astype(float)
+    cards = {}
+    for framework_id, ids in by_framework.items():
+        spec = framework_spec(framework=frameworks[framework_id])
+        part = frame[frame["assessment"].isin(ids)]
+        scored = score_batch(spec=spec, answers=part) if len(part) else None
+        for assessment_id in ids:
+            row = scored.loc[assessment_id] if scored is not None and assessment_id in scored.index else None
+            cards[assessment_id] = _card_from_batch(spec, row)
+    return cards

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, views_reports
+from assessments import views, views_exports, views_portfolio, views_reports
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -11,4 +11,12 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/comments/", views.comment, name="comment"),
     path("assessments/<int:assessment_id>/results/", views.results, name="results"),
     path("assessments/<int:assessment_id>/report.pdf", views_reports.report_pdf, name="report_pdf"),
+]
+
+urlpatterns += [
+    path("assessments/<int:assessment_id>/export.xlsx", views_exports.assessment_xlsx, name="assessment_export_xlsx"),
+    path("assessments/<int:assessment_id>/export.csv", views_exports.assessment_csv, name="assessment_export_csv"),
+    path("portfolio/", views_portfolio.portfolio_page, name="portfolio"),
+    path("portfolio/export.xlsx", views_exports.portfolio_xlsx, name="portfolio_export_xlsx"),
+    path("portfolio/export.csv", views_exports.portfolio_csv, name="portfolio_export_csv"),
 ]

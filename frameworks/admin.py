@@ -1,4 +1,21 @@
-from django.contrib import admin
+"""The questionnaire in the Django admin.
+
+A published framework version is read-only here, with everything that belongs to it: the admin
+edits a draft ("Create a new draft version") and publishes it after a preview of what changes.
+Every row keeps its history (django-simple-history): who changed what, when, from what to what.
+The rules themselves live in `frameworks.versions` and the models' `clean()` methods.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from frameworks.models import (
     Case,
@@ -10,93 +27,334 @@ from frameworks.models import (
     LevelDescriptor,
     SceneType,
     SubDimension,
+    Tier,
     TierAdvice,
 )
+from frameworks.versions import (
+    FrameworkInvalid,
+    VersionError,
+    framework_of,
+    is_editable,
+    new_draft_version,
+    publication_preview,
+    publish,
+    validation_problems,
+)
+
+# How each model reaches its framework version, for limiting choices to one version.
+FRAMEWORK_LOOKUP = {
+    Framework: "pk",
+    Dimension: "framework",
+    SubDimension: "dimension__framework",
+    Indicator: "subdimension__dimension__framework",
+}
 
 
-class DimensionInline(admin.TabularInline):
-    model = Dimension
-    fields = ["code", "order", "weight", "name_zh", "name_en", "guide_section"]
+def rows_of(model, *, framework: Framework | None):
+    """`model`'s rows in `framework`, or in any draft version when `framework` is None."""
+    lookup = FRAMEWORK_LOOKUP[model]
+    if framework is not None:
+        return model.objects.filter(**{lookup: framework.pk})
+    status = "status" if model is Framework else f"{lookup}__status"
+    return model.objects.filter(**{status: Framework.Status.DRAFT})
+
+
+class ReadOnlyWhenPublished:
+    """Change, add and delete are refused for rows of a published version (for an inline, `obj`
+    is the parent row)."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and is_editable(row=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and is_editable(row=obj)
+
+
+class VersionedInline(ReadOnlyWhenPublished):
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and is_editable(row=obj)
+
+
+class VersionedAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
+    """A model admin for rows of a version: the owner (`owner_field`) is chosen among draft versions
+    when adding and fixed afterwards; links (foreign keys and many-to-many) only offer rows of the
+    same version."""
+
+    owner_field: str = "framework"
+
+    def get_form(self, request, obj=None, **kwargs):
+        request._versioned_framework = framework_of(row=obj)
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = [self.owner_field] if obj is not None and self.owner_field == "framework" else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def _limited(self, db_field, request, kwargs):
+        if db_field.related_model in FRAMEWORK_LOOKUP:
+            kwargs["queryset"] = rows_of(db_field.related_model,
+                                         framework=getattr(request, "_versioned_framework", None))
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self._limited(db_field, request, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **self._limited(db_field, request, kwargs))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting from the history page is a change like any other.
+        if request.method == "POST":
+            current = self.get_object(request, object_id)
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class SameVersionLinksForm(forms.ModelForm):
+    """Many-to-many links (`links`) must point at rows of the row's own framework version."""
+
+    links = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        framework = cleaned.get("framework") or (self.instance.framework if self.instance.framework_id else None)
+        linked = cleaned.get(self.links)
+        if framework is not None and linked:
+            strangers = [str(row.code) for row in linked if framework_of(row=row).pk != framework.pk]
+            if strangers:
+                self.add_error(self.links, _("%(codes)s do not belong to %(framework)s.") % {
+                    "codes": ", ".join(strangers), "framework": framework})
+        return cleaned
+
+
+# --- framework versions --------------------------------------------------------------------------
+
+
+class DimensionInline(VersionedInline, admin.TabularInline):
+    model = Dimension
+    fields = ["code", "order", "weight", "name_zh", "name_en", "guide_section"]
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
     list_display = ["code", "version", "status", "tier_intermediate", "tier_advanced", "published_at"]
     list_filter = ["status", "code"]
+    fields = ["code", "version", "status", "name_zh", "name_en", "tier_intermediate", "tier_advanced",
+              "published_at"]
     inlines = [DimensionInline]
+    actions = ["create_draft_version", "publish_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["version", "status", "published_at"]
+        return [*fixed, "code"] if obj is not None else fixed
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/publish/", view(self.publish_view), name="frameworks_framework_publish"),
+            path("<int:object_id>/new-draft/", view(self.new_draft_view), name="frameworks_framework_new_draft"),
+            *super().get_urls(),
+        ]
+
+    def _check_may_maintain(self, request) -> None:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+
+    def _create_draft(self, request, framework: Framework) -> Framework:
+        draft = new_draft_version(framework=framework, user=request.user)
+        self.message_user(request, _("Created %(draft)s (draft) from %(source)s.") % {
+            "draft": draft, "source": framework}, messages.SUCCESS)
+        return draft
+
+    @admin.action(description=gettext_lazy("Create a new draft version"), permissions=["add"])
+    def create_draft_version(self, request, queryset):
+        for framework in queryset.order_by("code", "version"):
+            self._create_draft(request, framework)
+
+    @admin.action(description=gettext_lazy("Publish…"), permissions=["change"])
+    def publish_version(self, request, queryset):
+        drafts = list(queryset)
+        if len(drafts) != 1:
+            self.message_user(request, _("Select exactly one draft version to publish."), messages.WARNING)
+            return None
+        return redirect("admin:frameworks_framework_publish", drafts[0].pk)
+
+    def new_draft_view(self, request, object_id: int):
+        self._check_may_maintain(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        draft = self._create_draft(request, get_object_or_404(Framework, pk=object_id))
+        return redirect("admin:frameworks_framework_change", draft.pk)
+
+    def publish_view(self, request, object_id: int):
+        """The confirmation page: each region's latest assessment now and under the draft."""
+        self._check_may_maintain(request)
+        framework = get_object_or_404(Framework, pk=object_id)
+        if framework.is_published:
+            self.message_user(request, _("%(framework)s is already published.") % {"framework": framework},
+                              messages.WARNING)
+            return redirect("admin:frameworks_framework_changelist")
+        problems = validation_problems(framework=framework)
+        if request.method == "POST" and not problems:
+            try:
+                publish(framework=framework, user=request.user)
+            except FrameworkInvalid as error:
+                problems = error.problems
+            except VersionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect("admin:frameworks_framework_changelist")
+            else:
+                self.message_user(request, _(
+                    "Published %(framework)s. New assessments use it; submitted assessments keep their version."
+                ) % {"framework": framework}, messages.SUCCESS)
+                return redirect("admin:frameworks_framework_changelist")
+        if problems:
+            self.message_user(request, _("%(framework)s cannot be published until these problems are fixed:")
+                              % {"framework": framework}, messages.ERROR)
+            for problem in problems:
+                self.message_user(request, problem, messages.ERROR)
+            return redirect("admin:frameworks_framework_change", framework.pk)
+        return TemplateResponse(request, "admin/frameworks/publish_preview.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Publish %(framework)s") % {"framework": framework},
+            "framework": framework,
+            **preview_table(framework),
+        })
 
 
-class SubDimensionInline(admin.TabularInline):
+def _tier_label(tier: str | None) -> str:
+    return Tier(tier).label if tier else "—"
+
+
+def _score_label(score: float | None) -> str:
+    return "—" if score is None else f"{score:.2f}"
+
+
+def preview_table(draft: Framework) -> dict:
+    """The preview as table rows: per region, old and new score and tier of the overall and of each
+    dimension (the draft's dimensions, then any its regions' versions have and it has not)."""
+    changes = publication_preview(draft=draft)
+    names = {dimension.code: dimension.name for dimension in draft.dimensions.all()}
+    codes = ["overall", *names]
+    for change in changes:
+        codes += [score.code for score in change.scores if score.code not in codes]
+    columns = [{"code": code, "label": _("Overall") if code == "overall" else code, "title": names.get(code, "")}
+               for code in codes]
+    rows = []
+    for change in changes:
+        scores = {score.code: score for score in change.scores}
+        rows.append({
+            "region": change.region,
+            "assessment": change.assessment,
+            "version": change.old.version,
+            "changed": change.changed,
+            "cells": [
+                {"old": _score_label(score.old_score), "old_tier": _tier_label(score.old_tier),
+                 "new": _score_label(score.new_score), "new_tier": _tier_label(score.new_tier),
+                 "changed": score.changed}
+                if (score := scores.get(code)) else None
+                for code in codes
+            ],
+        })
+    return {"columns": columns, "rows": rows}
+
+
+# --- the questionnaire ---------------------------------------------------------------------------
+
+
+class SubDimensionInline(VersionedInline, admin.StackedInline):
     model = SubDimension
-    fields = ["code", "order", "name_zh", "name_en", "guide_section"]
-    extra = 0
-    show_change_link = True
+    fields = ["code", "order", "guide_section", "name_zh", "name_en", "measures_zh", "measures_en"]
 
 
 @admin.register(Dimension)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(VersionedAdmin):
     list_display = ["code", "name_zh", "name_en", "weight", "framework"]
     list_filter = ["framework"]
     inlines = [SubDimensionInline]
 
 
-class IndicatorInline(admin.StackedInline):
+class IndicatorInline(VersionedInline, admin.StackedInline):
     model = Indicator
-    fields = ["code", "order", "weight", "allows_na", "guide_section", "question_zh", "question_en"]
-    extra = 0
-    show_change_link = True
+    fields = ["code", "order", "weight", "allows_na", "guide_section", "question_zh", "question_en",
+              "help_zh", "help_en"]
 
 
 @admin.register(SubDimension)
-class SubDimensionAdmin(admin.ModelAdmin):
+class SubDimensionAdmin(VersionedAdmin):
+    owner_field = "dimension"
     list_display = ["code", "name_zh", "name_en", "dimension"]
     list_filter = ["dimension__framework", "dimension__code"]
     inlines = [IndicatorInline]
 
 
-class LevelDescriptorInline(admin.TabularInline):
+class LevelDescriptorInline(VersionedInline, admin.TabularInline):
     model = LevelDescriptor
-    extra = 0
+    fields = ["level", "text_zh", "text_en"]
     max_num = 5
+    show_change_link = False
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """Empty rows up to the five levels an indicator needs."""
+        if obj is None:
+            return 5
+        return max(0, 5 - obj.levels.count())
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(VersionedAdmin):
+    owner_field = "subdimension"
     list_display = ["code", "question_zh", "weight", "allows_na", "subdimension"]
     list_filter = ["subdimension__dimension__framework", "subdimension__dimension__code", "allows_na"]
     search_fields = ["code", "question_zh", "question_en"]
     inlines = [LevelDescriptorInline]
 
 
+# --- recommendation content ----------------------------------------------------------------------
+
+
 @admin.register(TierAdvice)
-class TierAdviceAdmin(admin.ModelAdmin):
+class TierAdviceAdmin(VersionedAdmin):
     list_display = ["kind", "tier", "title_zh", "guide_section", "framework"]
     list_filter = ["framework", "kind", "tier"]
 
 
+class SceneTypeForm(SameVersionLinksForm):
+    links = "dimensions"
+
+
 @admin.register(SceneType)
-class SceneTypeAdmin(admin.ModelAdmin):
+class SceneTypeAdmin(VersionedAdmin):
+    form = SceneTypeForm
     list_display = ["number", "name_zh", "mature", "framework"]
     list_filter = ["framework", "mature"]
     filter_horizontal = ["dimensions"]
 
 
 @admin.register(FeatureScene)
-class FeatureSceneAdmin(admin.ModelAdmin):
+class FeatureSceneAdmin(VersionedAdmin):
     list_display = ["city_type", "title_zh", "framework"]
     list_filter = ["framework", "city_type"]
 
 
 @admin.register(EcosystemAdvice)
-class EcosystemAdviceAdmin(admin.ModelAdmin):
+class EcosystemAdviceAdmin(VersionedAdmin):
     list_display = ["order", "title_zh", "framework"]
     list_filter = ["framework"]
 
 
+class CaseForm(SameVersionLinksForm):
+    links = "subdimensions"
+
+
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(VersionedAdmin):
+    form = CaseForm
     list_display = ["number", "title_zh", "guide_section", "framework"]
     list_filter = ["framework"]
     filter_horizontal = ["subdimensions"]

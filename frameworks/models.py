@@ -1,13 +1,23 @@
 """The questionnaire as data: a framework version, its dimensions, sub-dimensions, indicators,
 level descriptors, and the recommendation content of the guide."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from frameworks.i18n import Localized
 
-POSITIVE = [MinValueValidator(0.0001)]
+
+def validate_positive_weight(value: float) -> None:
+    if value is not None and value <= 0:
+        raise ValidationError(
+            _("The weight must be positive, got %(value)s."), code="weight_not_positive", params={"value": value}
+        )
+
+
+POSITIVE = [validate_positive_weight]
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
@@ -54,6 +64,7 @@ class Framework(models.Model):
 
     name = Localized("name")
     objects = FrameworkQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("framework")
@@ -72,6 +83,21 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
 
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def clean(self) -> None:
+        intermediate, advanced = self.tier_intermediate, self.tier_advanced
+        if intermediate is None or advanced is None:
+            return
+        if not 0 < intermediate < advanced <= 100:
+            message = _(
+                "The thresholds must satisfy 0 < intermediate < advanced ≤ 100: "
+                "intermediate threshold %(intermediate)s, advanced threshold %(advanced)s."
+            ) % {"intermediate": f"{intermediate:g}", "advanced": f"{advanced:g}"}
+            raise ValidationError({"tier_intermediate": message, "tier_advanced": message})
+
 
 class Dimension(models.Model):
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="dimensions")
@@ -86,6 +112,7 @@ class Dimension(models.Model):
 
     name = Localized("name")
     description = Localized("description")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("dimension")
@@ -112,6 +139,7 @@ class SubDimension(models.Model):
 
     name = Localized("name")
     measures = Localized("measures")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sub-dimension")
@@ -123,6 +151,17 @@ class SubDimension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        if not self.code or self.dimension_id is None:
+            return
+        same = (SubDimension.objects.filter(dimension__framework_id=self.dimension.framework_id, code=self.code)
+                .exclude(pk=self.pk).select_related("dimension").first())
+        if same is not None:
+            raise ValidationError({"code": _(
+                "The sub-dimension code “%(code)s” is already used in this framework version "
+                "(dimension %(dimension)s)."
+            ) % {"code": self.code, "dimension": same.dimension.code}})
 
 
 class Indicator(models.Model):
@@ -139,6 +178,7 @@ class Indicator(models.Model):
 
     question = Localized("question")
     help = Localized("help")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator")
@@ -152,6 +192,18 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def clean(self) -> None:
+        if not self.code or self.subdimension_id is None:
+            return
+        framework_id = self.subdimension.dimension.framework_id
+        same = (Indicator.objects.filter(subdimension__dimension__framework_id=framework_id, code=self.code)
+                .exclude(pk=self.pk).select_related("subdimension").first())
+        if same is not None:
+            raise ValidationError({"code": _(
+                "The indicator code “%(code)s” is already used in this framework version "
+                "(sub-dimension %(subdimension)s)."
+            ) % {"code": self.code, "subdimension": same.subdimension.code}})
+
 
 class LevelDescriptor(models.Model):
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="levels")
@@ -160,6 +212,7 @@ class LevelDescriptor(models.Model):
     text_en = models.TextField(_("descriptor (English)"))
 
     text = Localized("text")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("level descriptor")
@@ -205,6 +258,7 @@ class TierAdvice(Advice):
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="tier_advice")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     tier = models.CharField(_("tier"), max_length=12, choices=Tier)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("tier advice")
@@ -229,6 +283,7 @@ class SceneType(models.Model):
 
     name = Localized("name")
     description = Localized("description")
+    history = HistoricalRecords(m2m_fields=[dimensions])
 
     class Meta:
         verbose_name = _("priority scene type")
@@ -247,6 +302,7 @@ class FeatureScene(Advice):
 
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="feature_scenes")
     city_type = models.CharField(_("city type"), max_length=15, choices=CityType)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("feature-led scene")
@@ -259,6 +315,7 @@ class EcosystemAdvice(Advice):
 
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="ecosystem_advice")
     order = models.PositiveSmallIntegerField(_("order"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ecosystem collaboration")
@@ -280,6 +337,7 @@ class Case(models.Model):
 
     title = Localized("title")
     summary = Localized("summary")
+    history = HistoricalRecords(m2m_fields=[subdimensions])
 
     class Meta:
         verbose_name = _("case")

@@ -19,3 +19,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tes
 import tempfile  # noqa: E402
 
 CACHES["reports"]["LOCATION"] = tempfile.mkdtemp(prefix="sodpa-test-reports-")  # noqa: F405
+
+# Tests serve static files from the source folders (no collectstatic, no manifest).
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# SQLite tests run on a file in WAL mode, as production does, so concurrency tests meet real locks.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": tempfile.mkdtemp(prefix="sodpa-test-db-") + "/test.sqlite3"}  # noqa: F405

@@ -20,3 +20,46 @@ def step_post_data(response) -> dict:
         value = form[name].value()
         data[name] = "" if value is None else value
     return data
+
+
+def form_data_from_html(html: str, form_id: str = "questionnaire-form") -> dict:
+    """The data a browser would submit for a form, read from the page's HTML (thread-safe,
+    unlike `response.context`, which the test client fills from a process-wide signal)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside, self.data, self.textarea = False, {}, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and attrs.get("id") == form_id:
+                self.inside = True
+            elif self.inside and tag == "input" and attrs.get("name"):
+                kind = attrs.get("type", "text")
+                if kind == "radio":
+                    self.data.setdefault(attrs["name"], "")
+                    if "checked" in attrs:
+                        self.data[attrs["name"]] = attrs.get("value", "")
+                elif kind != "submit":
+                    self.data[attrs["name"]] = attrs.get("value", "")
+            elif self.inside and tag == "textarea":
+                self.textarea = attrs.get("name")
+                self.data[self.textarea] = ""
+
+        def handle_data(self, text):
+            if self.textarea:
+                self.data[self.textarea] += text
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                if self.textarea:
+                    self.data[self.textarea] = self.data[self.textarea].removeprefix("\n")
+                self.textarea = None
+            elif tag == "form":
+                self.inside = False
+
+    reader = Reader()
+    reader.feed(html)
+    return reader.data

@@ -11,7 +11,7 @@ from tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = {"dashboard": 12, "questionnaire": 16, "results": 24}
+MAX_QUERIES = {"dashboard": 14, "questionnaire": 18, "results": 26}
 
 
 def world(size: int):

@@ -1,0 +1,52 @@
+"""Security events as structured (JSON) log lines on the "sodpa.security" logger: sign-in,
+failed sign-in, lockout, denied access, exports, weight changes. One line per event, so a log
+collector can index and alert on them."""
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+logger = logging.getLogger("sodpa.security")
+
+
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def log_event(event: str, *, request=None, level: int = logging.INFO, **fields) -> None:
+    user = getattr(request, "user", None)
+    signed_in = user.get_username() if user is not None and user.is_authenticated else None
+    context = {
+        "user": fields.pop("user", None) or signed_in,
+        "ip": client_address(request),
+        "path": request.path if request is not None else None,
+        **fields,
+    }
+    logger.log(level, event, extra={"security": context})
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs):
+    log_event("sign_in", request=request, user=user.get_username())
+
+
+@receiver(user_logged_out)
+def _signed_out(sender, request, user, **kwargs):
+    log_event("sign_out", request=request, user=user.get_username() if user else None)
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    log_event("sign_in_failed", request=request, level=logging.WARNING, user=credentials.get("username"))
+
+
+def _connect_axes() -> None:
+    from axes.signals import user_locked_out
+
+    @receiver(user_locked_out, weak=False)
+    def _locked_out(sender, request, username, ip_address, **kwargs):
+        log_event("lockout", request=request, level=logging.WARNING, user=username, ip=ip_address)
+
+
+_connect_axes()

@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.backup import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = "Replace the whole database with the backup at PATH (made by `backup`)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+
+    def handle(self, *args, path, yes, **options):
+        if not yes and input(f"Replace every row of the database with {path}? [y/N] ").strip().lower() != "y":
+            raise CommandError("Restore cancelled.")
+        try:
+            restore(path=path)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"database restored from {path}")
