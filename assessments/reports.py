@@ -11,6 +11,8 @@
 import hashlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -135,30 +137,55 @@ def report_context(*, assessment: Assessment) -> dict:
     }
 
 
-def render_report(*, assessment: Assessment, language: str) -> bytes:
-    """The PDF of one assessment in `language` ("zh-hans" or "en")."""
+def report_html(*, assessment: Assessment, language: str) -> str:
+    """The report as HTML in `language` ("zh-hans" or "en"): all the database work is here."""
     if language not in dict(settings.LANGUAGES):
         raise ReportError(f"unknown report language {language!r}")
+    with translation.override(language):
+        return render_to_string("reports/report.html", report_context(assessment=assessment))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Typeset the HTML with WeasyPrint (no database access, so it can run in any thread)."""
     import weasyprint
 
-    with translation.override(language):
-        html = render_to_string("reports/report.html", report_context(assessment=assessment))
     try:
         document = weasyprint.HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher_class()())
         return document.write_pdf(uncompressed_pdf=False)
     except Exception as error:  # WeasyPrint raises many kinds; none may leave a broken file behind
-        logger.exception("report rendering failed for assessment %s", assessment.pk)
+        logger.exception("report rendering failed")
         raise ReportError("The PDF report could not be rendered.") from error
+
+
+def render_report(*, assessment: Assessment, language: str) -> bytes:
+    """The PDF of one assessment in `language` ("zh-hans" or "en")."""
+    return html_to_pdf(report_html(assessment=assessment, language=language))
+
+
+def render_within_time_limit(*, assessment: Assessment, language: str) -> bytes:
+    """render_report, abandoned after REPORT_TIMEOUT_SECONDS: the request gets a clear error
+    instead of hanging a worker (the abandoned render finishes in the background and is dropped)."""
+    limit = getattr(settings, "REPORT_TIMEOUT_SECONDS", 60)
+    html = report_html(assessment=assessment, language=language)
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
+    future = executor.submit(html_to_pdf, html)
+    try:
+        return future.result(timeout=limit)
+    except FutureTimeout as error:
+        logger.error("report for assessment %s exceeded the %s s time limit", assessment.pk, limit)
+        raise ReportError(f"The PDF report exceeded the time limit of {limit} s.") from error
+    finally:
+        executor.shutdown(wait=False)
 
 
 def cached_report(*, assessment: Assessment, language: str) -> tuple[bytes, bool]:
     """The PDF from the cache when the assessment is unchanged, else rendered and cached.
-    Returns (pdf, served_from_cache)."""
+    Returns (pdf, served_from_cache). Only a complete PDF is ever cached."""
     cache = caches["reports"]
     key = report_state_key(assessment=assessment, language=language)
     pdf = cache.get(key)
     if pdf is not None:
         return pdf, True
-    pdf = render_report(assessment=assessment, language=language)
+    pdf = render_within_time_limit(assessment=assessment, language=language)
     cache.set(key, pdf, timeout=None)
     return pdf, False

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access
 from assessments.answering import evidence_digest, save_step
@@ -35,6 +35,7 @@ def _visible_assessment(request, assessment_id: int) -> Assessment:
 
 
 @login_required
+@require_safe
 def dashboard(request):
     regions = dashboard_regions(access.regions_visible_to(request.user))
     assessments = [a for region in regions for a in region.assessments.all()]
@@ -94,6 +95,7 @@ def _conflict_data(form: StepForm, answers, edits) -> dict:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
     framework = framework_with_questionnaire(assessment.framework_id)
@@ -210,6 +212,7 @@ def comment(request, assessment_id: int):
 
 
 @login_required
+@require_safe
 def results(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
     framework = framework_with_questionnaire(assessment.framework_id)

@@ -3,41 +3,19 @@ the tables (assessments.exports), answer with an attachment. Outside the user's 
 role that sees a region (official, consultant, admin) may download its data."""
 
 import io
-import re
-import unicodedata
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.security import log_event
 from assessments import access, exports
+from assessments.downloads import attachment, safe_filename
 from assessments.models import Assessment
 
 CSV_PARTS = (exports.ANSWERS_SHEET, exports.SCORES_SHEET)
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-
-
-def _filename(*parts: str) -> str:
-    """A readable file name (Chinese kept) without characters file systems or headers refuse."""
-    text = "-".join(" ".join(_UNSAFE.sub(" ", unicodedata.normalize("NFC", part)).split()) for part in parts if part)
-    return text[:150].strip(" .-") or "export"
-
-
-def attachment(content: bytes, *, content_type: str, filename: str, fallback: str) -> HttpResponse:
-    """`filename` may be Chinese (RFC 5987 filename*); `fallback` is the plain-ASCII name for old clients."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(filename, safe="")}'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def _part(request) -> str:
     part = request.GET.get("part", exports.ANSWERS_SHEET)
     if part not in CSV_PARTS:
@@ -58,15 +36,18 @@ def _csv(assessments, part: str) -> bytes:
 
 
 def _visible_assessment(request, assessment_id: int) -> Assessment:
-    return get_object_or_404(access.assessments_visible_to(request.user).select_related("region"), pk=assessment_id)
+    assessment = access.visible_assessment_or_404(request.user, assessment_id)
+    log_event("export", request=request, assessment=assessment.pk, format=request.path.rsplit(".", 1)[-1])
+    return assessment
 
 
 def _portfolio(request):
+    log_event("export", request=request, portfolio=True, format=request.path.rsplit(".", 1)[-1])
     return access.assessments_visible_to(request.user).order_by("region__name", "created_at", "pk")
 
 
 def _assessment_names(assessment: Assessment, suffix: str) -> dict:
-    return {"filename": _filename(assessment.region.name, assessment.title, str(assessment.pk)) + suffix,
+    return {"filename": safe_filename(assessment.region.name, assessment.title, str(assessment.pk)) + suffix,
             "fallback": f"sodpa-assessment-{assessment.pk}{suffix}"}
 
 
@@ -76,8 +57,8 @@ def _portfolio_names(suffix: str) -> dict:
 
 
 @never_cache
-@require_safe
 @login_required
+@require_safe
 def assessment_xlsx(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
     return attachment(_xlsx([assessment]), content_type=exports.XLSX_CONTENT_TYPE,
@@ -85,8 +66,8 @@ def assessment_xlsx(request, assessment_id: int):
 
 
 @never_cache
-@require_safe
 @login_required
+@require_safe
 def assessment_csv(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
     part = _part(request)
@@ -95,16 +76,16 @@ def assessment_csv(request, assessment_id: int):
 
 
 @never_cache
-@require_safe
 @login_required
+@require_safe
 def portfolio_xlsx(request):
     return attachment(_xlsx(_portfolio(request)), content_type=exports.XLSX_CONTENT_TYPE,
                       **_portfolio_names(".xlsx"))
 
 
 @never_cache
-@require_safe
 @login_required
+@require_safe
 def portfolio_csv(request):
     part = _part(request)
     return attachment(_csv(_portfolio(request), part), content_type=exports.CSV_CONTENT_TYPE,

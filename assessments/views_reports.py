@@ -6,21 +6,18 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from accounts.security import log_event
 from assessments.access import visible_assessment_or_404
+from assessments.downloads import attachment, safe_filename
 from assessments.reports import ReportError, cached_report
 
 REPORT_LANGUAGES = ("zh-hans", "en")
 
 
-def content_disposition(filename: str, ascii_fallback: str) -> str:
-    """attachment with an ASCII name for old clients and the real (Chinese) name per RFC 6266."""
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
 @login_required
+@require_safe
 def report_pdf(request, assessment_id: int):
     assessment = visible_assessment_or_404(request.user, assessment_id)
     language = request.GET.get("lang") or get_language()
@@ -31,9 +28,9 @@ def report_pdf(request, assessment_id: int):
         pdf, from_cache = cached_report(assessment=assessment, language=language)
     except ReportError:
         return render(request, "reports/failed.html", {"assessment": assessment}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"{assessment.region.name}-{assessment.title}-{language}.pdf"
-    fallback = f"sodpa-report-{assessment.pk}-{slugify(language)}.pdf"
-    response["Content-Disposition"] = content_disposition(name, fallback)
+    log_event("export", request=request, assessment=assessment.pk, format="pdf", language=language)
+    response = attachment(pdf, content_type="application/pdf",
+                          filename=safe_filename(assessment.region.name, assessment.title, language) + ".pdf",
+                          fallback=f"sodpa-report-{assessment.pk}-{slugify(language)}.pdf")
     response["X-Report-Cache"] = "hit" if from_cache else "miss"
     return response

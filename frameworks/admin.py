@@ -79,19 +79,13 @@ class VersionedInline(ReadOnlyWhenPublished):
 
 
 class VersionedAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
-    """A model admin for rows of a version: the owner (`owner_field`) is chosen among draft versions
-    when adding and fixed afterwards; links (foreign keys and many-to-many) only offer rows of the
-    same version."""
-
-    owner_field: str = "framework"
+    """A model admin for rows of a version: links (the owner, other foreign keys, many-to-many) only
+    offer rows of a draft version when adding, and of the row's own version afterwards, so a row
+    never moves to another version."""
 
     def get_form(self, request, obj=None, **kwargs):
         request._versioned_framework = framework_of(row=obj)
         return super().get_form(request, obj, **kwargs)
-
-    def get_readonly_fields(self, request, obj=None):
-        fixed = [self.owner_field] if obj is not None and self.owner_field == "framework" else []
-        return [*super().get_readonly_fields(request, obj), *fixed]
 
     def _limited(self, db_field, request, kwargs):
         if db_field.related_model in FRAMEWORK_LOOKUP:
@@ -228,7 +222,7 @@ class FrameworkAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
 
 
 def _tier_label(tier: str | None) -> str:
-    return Tier(tier).label if tier else "—"
+    return str(Tier(tier).label) if tier else "—"
 
 
 def _score_label(score: float | None) -> str:
@@ -287,7 +281,6 @@ class IndicatorInline(VersionedInline, admin.StackedInline):
 
 @admin.register(SubDimension)
 class SubDimensionAdmin(VersionedAdmin):
-    owner_field = "dimension"
     list_display = ["code", "name_zh", "name_en", "dimension"]
     list_filter = ["dimension__framework", "dimension__code"]
     inlines = [IndicatorInline]
@@ -308,7 +301,6 @@ class LevelDescriptorInline(VersionedInline, admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(VersionedAdmin):
-    owner_field = "subdimension"
     list_display = ["code", "question_zh", "weight", "allows_na", "subdimension"]
     list_filter = ["subdimension__dimension__framework", "subdimension__dimension__code", "allows_na"]
     search_fields = ["code", "question_zh", "question_en"]

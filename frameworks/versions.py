@@ -117,7 +117,7 @@ def import_document(*, document: dict, publish_it: bool = False, user=None) -> F
         list(Framework.objects.select_for_update().filter(code=document["code"]).values_list("pk", flat=True))
         framework = _create_from_document(document, user=user)
         if publish_it:
-            publish(framework=framework, user=user)
+            framework = publish(framework=framework, user=user)
     return framework
 
 

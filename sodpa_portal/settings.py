@@ -109,6 +109,9 @@ def _database_settings() -> dict:
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
     )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the server is down: the 503 page must come within 2 seconds.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at BEGIN,
         # so concurrent read-then-write requests queue on the busy timeout instead of failing
@@ -166,6 +169,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+
+REPORT_TIMEOUT_SECONDS = env_int("REPORT_TIMEOUT_SECONDS", default=60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -7,3 +7,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("assessments.urls")),
 ]
+
+handler500 = "sodpa_portal.views.server_error"
