@@ -146,10 +146,26 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     return pd.DataFrame(rows, columns=header, dtype=object), lines
 
 
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a complete answer file is a few hundred KB at most
+XLSX_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip archive
+
+
+def _check_file(path: Path, suffix: str) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportProblems([f"{path.name}: the file is {size // 1024} KB; answer files are limited to "
+                              f"{MAX_FILE_BYTES // (1024 * 1024)} MB"])
+    if suffix == ".xlsx":
+        with open(path, "rb") as handle:
+            if handle.read(4) != XLSX_MAGIC:
+                raise ImportProblems([f"{path.name}: not an Excel workbook (.xlsx) although it is named so"])
+
+
 def read_answer_file(path: Path, *, framework: str, region: dict, title: str, submit: bool) -> AnswerFile:
     suffix = path.suffix.lower()
     lines = None
     try:
+        _check_file(path, suffix)
         if suffix == ".json":
             return parse_json(path.read_text(encoding="utf-8"))
         if suffix == ".csv":
