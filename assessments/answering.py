@@ -60,7 +60,7 @@ def save_step(*, assessment: Assessment, user, indicators: list[Indicator], edit
     with transaction.atomic():
         answers = {
             a.indicator_id: a
-            for a in Answer.objects.select_for_update()
+            for a in Answer.objects.select_for_update(of=("self",))
             .filter(assessment=assessment, indicator__in=indicators)
             .select_related("updated_by")
         }

@@ -48,7 +48,8 @@ def test_the_questionnaire_never_fails_on_arbitrary_form_data(editor, data):
 
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-5, 10), st.floats(allow_nan=False), st.text(max_size=8)),
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=6), children, max_size=4)),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.text(max_size=6), children, max_size=4)),
     max_leaves=12,
 )
 answer_documents = st.fixed_dictionaries(
