@@ -12,7 +12,7 @@ TEST_DEBS := chromium poppler-utils postgresql
 PLOTLY_JS := static/vendor/plotly/plotly.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test debs debs-test run test test-sqlite test-postgres lint messages fixture clean
+.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres lint messages fixture clean
 
 setup: debs $(VENV)/.installed $(PLOTLY_JS) messages
 
@@ -43,6 +43,10 @@ run: setup
 	$(MANAGE) loaddata sodpa-2023
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production settings (DEBUG off) with gunicorn and WhiteNoise; see docs/deployment.md.
+serve: setup
+	bin/serve
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -78,7 +78,19 @@ class VersionedInline(ReadOnlyWhenPublished):
         return super().has_add_permission(request, obj) and is_editable(row=obj)
 
 
-class VersionedAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
+class VersionHistoryAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
+    """Read-only when published, with its history; reverting from the history page is a change
+    like any other."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            current = self.get_object(request, object_id)
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class VersionedAdmin(VersionHistoryAdmin):
     """A model admin for rows of a version: links (the owner, other foreign keys, many-to-many) only
     offer rows of a draft version when adding, and of the row's own version afterwards, so a row
     never moves to another version."""
@@ -98,14 +110,6 @@ class VersionedAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._limited(db_field, request, kwargs))
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting from the history page is a change like any other.
-        if request.method == "POST":
-            current = self.get_object(request, object_id)
-            if current is None or not self.has_change_permission(request, current):
-                raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class SameVersionLinksForm(forms.ModelForm):
@@ -134,7 +138,7 @@ class DimensionInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
+class FrameworkAdmin(VersionHistoryAdmin):
     list_display = ["code", "version", "status", "tier_intermediate", "tier_advanced", "published_at"]
     list_filter = ["status", "code"]
     fields = ["code", "version", "status", "name_zh", "name_en", "tier_intermediate", "tier_advanced",

@@ -110,7 +110,10 @@ def import_document(*, document: dict, publish_it: bool = False, user=None) -> F
     document is validated first and nothing is written when it, or publishing, fails."""
     if not isinstance(document, dict):
         raise FrameworkInvalid(["document: the file must hold one JSON object"])
-    problems = validate_document(document)
+    try:
+        problems = validate_document(document)
+    except (AttributeError, KeyError, TypeError, ValueError) as error:  # not shaped like an export at all
+        raise FrameworkInvalid([f"document: malformed content ({type(error).__name__}: {error})"]) from error
     if problems:
         raise FrameworkInvalid(problems)
     with transaction.atomic():

@@ -6,6 +6,7 @@ DEBUG          default: off
 ALLOWED_HOSTS  comma-separated; default: localhost names when DEBUG is on, required otherwise
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,8 +20,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", default=False)
 
 if DEBUG:
-    import os
-
     SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-only-used-with-DEBUG-on"
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 else:
@@ -165,7 +164,8 @@ CACHES = {
     # Rendered PDF reports, keyed by the assessment's state (assessments/reports.py).
     "reports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": BASE_DIR / "var" / "report-cache",
+        # Several app servers: point REPORT_CACHE_DIR at shared storage (NFS) so they share PDFs.
+        "LOCATION": os.environ.get("REPORT_CACHE_DIR") or BASE_DIR / "var" / "report-cache",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
