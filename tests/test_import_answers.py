@@ -606,7 +606,8 @@ BAD_FILES = [
         ["answers.txt: unknown file type '.txt'; use .json, .csv or .xlsx"],
         id="unknown-extension",
     ),
-    pytest.param("a.xlsx", "not a spreadsheet", TABLE_REGION, None, id="xlsx-not-a-spreadsheet"),
+    pytest.param("a.xlsx", "not a spreadsheet", TABLE_REGION,
+                 ["a.xlsx: not an Excel workbook (.xlsx) although it is named so"], id="xlsx-not-a-spreadsheet"),
     pytest.param(
         "a.csv",
         "indicator,level,evidence\nS1.1,3,\n",
