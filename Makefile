@@ -12,7 +12,7 @@ TEST_DEBS := chromium poppler-utils postgresql
 PLOTLY_JS := static/vendor/plotly/plotly.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres lint messages fixture clean
+.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres lint messages fixture clean bench
 
 setup: debs $(VENV)/.installed $(PLOTLY_JS) messages
 
@@ -41,7 +41,7 @@ messages: $(VENV)/.installed
 run: setup
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) loaddata sodpa-2023
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --regions 30
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # Production settings (DEBUG off) with gunicorn and WhiteNoise; see docs/deployment.md.
@@ -60,6 +60,16 @@ test-sqlite:
 
 test-postgres:
 	bin/with-postgres bin/run-pytest -m "not browser"
+
+# Benchmarks (docs/benchmarks.md): one JSON line per figure, then a table. `make bench QUICK=1`: fewer and
+# shorter runs, SQLite only, under a minute. The full run also starts a throw-away PostgreSQL.
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[bench]'
+	@touch $@
+
+bench: setup $(VENV)/.bench-installed
+	@[ "$(QUICK)" = 1 ] || bin/ensure-debs postgresql
+	$(PY) -m bench.run $(if $(filter 1,$(QUICK)),--quick)
 
 fixture: $(VENV)/.installed
 	$(MANAGE) build_framework_fixture

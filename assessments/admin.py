@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from assessments.models import Answer, Assessment, Comment, Region, StatusChange
+from assessments.models import Answer, Assessment, Comment, PlanItem, Region, StatusChange
 
 
 @admin.register(Region)
@@ -39,3 +39,13 @@ class AnswerAdmin(admin.ModelAdmin):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["assessment", "author", "created_at"]
     list_select_related = ["assessment", "author"]
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(admin.ModelAdmin):
+    list_display = ["action", "region", "assessment", "owner", "target_date", "indicator", "target_level", "status"]
+    list_filter = ["status", "region"]
+    search_fields = ["action", "owner", "region__name"]
+    list_select_related = ["region", "assessment", "indicator"]
+    raw_id_fields = ["assessment", "indicator"]
+    readonly_fields = ["region", "created_by", "created_at", "updated_at"]

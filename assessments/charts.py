@@ -1,9 +1,15 @@
-"""The radar chart of the five dimensions, built from ScoreCards, for the page (Plotly) and,
-later, the PDF. Missing dimension scores are drawn at 0 but labelled "no score"."""
+"""The radar chart of the five dimensions, built from ScoreCards, for the page (Plotly) and the
+PDF (matplotlib), optionally overlaid with the peer median; and a region's scores over time.
+Missing scores are drawn at 0 but labelled "no score"."""
 
 from django.utils.translation import gettext as _
 
-from assessments.scoring import ScoreCard
+from assessments.scoring import TIER_ADVANCED, TIER_BASIC, TIER_INTERMEDIATE, ScoreCard
+
+PEER_COLOUR = "#fd7e14"
+# The overall line and one line per dimension on the region history chart (Bootstrap's palette).
+HISTORY_COLOURS = ["#212529", "#0d6efd", "#d63384", "#198754", "#6f42c1", "#20c997", "#0dcaf0", "#dc3545"]
+TIER_ORDER = {TIER_BASIC: 0, TIER_INTERMEDIATE: 1, TIER_ADVANCED: 2}
 
 
 def radar_series(*, card: ScoreCard, name: str, dimension_names: dict[str, str]) -> dict:
@@ -22,14 +28,39 @@ def radar_series(*, card: ScoreCard, name: str, dimension_names: dict[str, str])
     }
 
 
+def peer_series(*, codes: list[str], medians: dict[str, float | None], name: str,
+                dimension_names: dict[str, str]) -> dict:
+    """The peer median as a radar trace on the same axes as `radar_series` (dimension `codes` in
+    the card's order); a dashed outline without fill, so the region's own shape stays readable."""
+    labels = [f"{code} {dimension_names.get(code, '')}".strip() for code in codes]
+    scores = [medians.get(code) for code in codes]
+    values = [round(score, 2) if score is not None else 0 for score in scores]
+    texts = [f"{score:.1f}" if score is not None else _("no score") for score in scores]
+    return {
+        "type": "scatterpolar",
+        "name": name,
+        "r": values + values[:1],
+        "theta": labels + labels[:1],
+        "text": texts + texts[:1],
+        "hovertemplate": "%{theta}: %{text}<extra>" + name + "</extra>",
+        "fill": "none",
+        "line": {"color": PEER_COLOUR, "dash": "dash", "width": 2},
+    }
+
+
 def radar_figure(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str] | None,
-                 dimension_names: dict[str, str]) -> dict:
-    """A Plotly figure (as plain JSON data): the current assessment, and the previous one if any."""
+                 dimension_names: dict[str, str],
+                 peer: tuple[dict[str, float | None], str] | None = None) -> dict:
+    """A Plotly figure (as plain JSON data): the current assessment, the previous one if any, and
+    the peer median (dimension code → score, legend name) if given."""
     series = []
     if previous is not None:
         trace = radar_series(card=previous[0], name=previous[1], dimension_names=dimension_names)
         trace.update({"line": {"color": "#adb5bd", "dash": "dot"}, "fillcolor": "rgba(173,181,189,0.15)"})
         series.append(trace)
+    if peer is not None:
+        series.append(peer_series(codes=[dim.code for dim in current[0].dimensions], medians=peer[0],
+                                  name=peer[1], dimension_names=dimension_names))
     trace = radar_series(card=current[0], name=current[1], dimension_names=dimension_names)
     trace.update({"line": {"color": "#0d6efd"}, "fillcolor": "rgba(13,110,253,0.25)"})
     series.append(trace)
@@ -49,7 +80,7 @@ def radar_figure(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, s
 
 
 def radar_svg(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str] | None,
-              dimension_names: dict[str, str]) -> str:
+              dimension_names: dict[str, str], peer: tuple[dict[str, float | None], str] | None = None) -> str:
     """The same radar as the page, as a vector SVG for the PDF (drawn without a browser).
 
     Text is turned into paths (`svg.fonttype = "path"`) so the SVG shows Chinese whatever fonts
@@ -76,15 +107,97 @@ def radar_svg(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str]
         axes.plot(angles + angles[:1], values + values[:1], style, color=colour, linewidth=2, label=name,
                   marker="o", markersize=4)
         axes.fill(angles + angles[:1], values + values[:1], color=colour, alpha=0.15)
+    if peer is not None:
+        medians, name = peer
+        values = [medians.get(code) or 0 for code in codes]
+        axes.plot(angles + angles[:1], values + values[:1], "--", color=PEER_COLOUR, linewidth=1.8, label=name)
     axes.set_xticks(angles)
     axes.set_xticklabels([f"{code} {dimension_names.get(code, '')}" for code in codes], fontsize=9)
     axes.set_ylim(0, 100)
     axes.set_yticks([40, 70, 100])
     axes.set_yticklabels(["40", "70", "100"], fontsize=7, color="#6c757d")
     axes.tick_params(axis="x", pad=10)
-    axes.legend(loc="lower center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8, frameon=False)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, -0.22), ncol=3 if peer else 2, fontsize=8, frameon=False)
     figure.subplots_adjust(left=0.18, right=0.82, top=0.9, bottom=0.2)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG goes inline in HTML
+
+
+def tier_changes(cards: list[ScoreCard]) -> list[dict | None]:
+    """For each card in time order: None, or the change of overall tier from the card before it
+    (`from`, `to`, `direction` "up" or "down")."""
+    changes: list[dict | None] = [None]
+    for before, after in zip(cards, cards[1:], strict=False):
+        old, new = before.overall_tier, after.overall_tier
+        if old == new or old is None or new is None:
+            changes.append(None)
+        else:
+            changes.append({"from": old, "to": new, "direction": "up" if TIER_ORDER[new] > TIER_ORDER[old] else "down"})
+    return changes[: len(cards)]
+
+
+def history_figure(*, points: list[dict], dimension_names: dict[str, str], tier_labels: dict[str, str],
+                   tier_advanced: float, tier_intermediate: float) -> dict:
+    """A Plotly line chart of the overall and dimension scores over time.
+
+    `points`: in time order, each with `when` (a date-time string Plotly reads), `title`, `card` and
+    `change` (from `tier_changes`). Tier changes are marked on the overall line; the tier thresholds
+    are dotted horizontal lines."""
+    x = [point["when"] for point in points]
+    titles = [point["title"] for point in points]
+    codes: list[str] = []
+    for point in points:
+        codes += [dim.code for dim in point["card"].dimensions if dim.code not in codes]
+    overall_name = _("Overall")
+    series = [{
+        "type": "scatter", "mode": "lines+markers", "name": overall_name, "x": x,
+        "y": [_rounded(point["card"].overall) for point in points], "customdata": titles,
+        "hovertemplate": "%{customdata}: %{y:.1f}<extra>" + overall_name + "</extra>",
+        "line": {"color": HISTORY_COLOURS[0], "width": 3}, "marker": {"size": 9},
+    }]
+    for number, code in enumerate(codes, start=1):
+        name = f"{code} {dimension_names.get(code, '')}".strip()
+        values = []
+        for point in points:
+            dim = next((d for d in point["card"].dimensions if d.code == code), None)
+            values.append(_rounded(dim.score) if dim else None)
+        series.append({
+            "type": "scatter", "mode": "lines+markers", "name": name, "x": x, "y": values,
+            "customdata": titles, "hovertemplate": "%{customdata}: %{y:.1f}<extra>" + name + "</extra>",
+            "line": {"color": HISTORY_COLOURS[number % len(HISTORY_COLOURS)], "width": 1.5},
+            "marker": {"size": 6},
+        })
+    annotations = []
+    for point in points:
+        change = point["change"]
+        if change is None:
+            continue
+        arrow = "▲" if change["direction"] == "up" else "▼"
+        annotations.append({
+            "x": point["when"], "y": _rounded(point["card"].overall), "text": f"{arrow} {tier_labels[change['to']]}",
+            "showarrow": True, "arrowhead": 2, "ay": -36 if change["direction"] == "up" else 36,
+            "font": {"color": "#198754" if change["direction"] == "up" else "#dc3545"},
+        })
+    shapes = [
+        {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": value, "y1": value,
+         "line": {"color": "#adb5bd", "dash": "dot", "width": 1}}
+        for value in (tier_intermediate, tier_advanced)
+    ]
+    return {
+        "data": series,
+        "layout": {
+            "xaxis": {"type": "date"},
+            "yaxis": {"range": [0, 100], "tickvals": [0, tier_intermediate, tier_advanced, 100],
+                      "title": {"text": _("Score")}},
+            "annotations": annotations, "shapes": shapes,
+            "showlegend": True, "legend": {"orientation": "h"},
+            "margin": {"l": 60, "r": 30, "t": 30, "b": 40},
+            "font": {"family": "Noto Sans CJK SC, sans-serif"},
+        },
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

@@ -150,3 +150,51 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class PlanItem(models.Model):
+    """One action of a region's improvement plan, made from an assessment's recommendations (PDCA):
+    an action, its owner and target date and, optionally, an indicator with the level it should reach.
+    The next assessment of the region shows the target against the level achieved there."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="plan_items",
+                                   verbose_name=_("made from assessment"))
+    region = models.ForeignKey(Region, models.CASCADE, related_name="plan_items", verbose_name=_("region"))
+    action = models.TextField(_("action"))
+    owner = models.CharField(_("owner"), max_length=200)
+    target_date = models.DateField(_("target date"))
+    indicator = models.ForeignKey(Indicator, models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("indicator"))
+    target_level = models.PositiveSmallIntegerField(_("target level"), null=True, blank=True,
+                                                    validators=[MaxValueValidator(4)])
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last edited"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["target_date", "pk"]
+        constraints = [
+            # an indicator comes with the level it should reach, and a level with its indicator
+            models.CheckConstraint(
+                condition=(models.Q(indicator__isnull=True, target_level__isnull=True)
+                           | models.Q(indicator__isnull=False, target_level__isnull=False, target_level__lte=4)),
+                name="plan_item_indicator_and_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.action[:50]
+
+    def save(self, *args, **kwargs):
+        self.region_id = self.assessment.region_id  # always the assessment's region
+        super().save(*args, **kwargs)

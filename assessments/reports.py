@@ -4,8 +4,9 @@
 - WeasyPrint fetches nothing: a URL fetcher refuses every URL but our own static files
   (no `file://`, no remote or internal hosts); the chart is inline SVG, the CSS inline.
 - Rendering is cached by the assessment's state: `report_state_key` changes with any answer,
-  evidence, title, status, region data, framework version, previous assessment or language, so a
-  second download of an unchanged assessment is served without rendering.
+  evidence, title, status, region data, framework version, previous assessment, improvement plan
+  (this assessment's and the previous one's), peer figures or language, so a second download of an
+  unchanged assessment is served without rendering.
 """
 
 import hashlib
@@ -19,15 +20,25 @@ from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
-from assessments.models import Answer, Assessment
-from assessments.queries import framework_with_questionnaire, previous_submitted, scorecard
+from assessments.benchmarks import MIN_PEERS, PeerComparison, compare_with_peers
+from assessments.models import Answer, Assessment, PlanItem
+from assessments.plans import plan_progress
+from assessments.queries import (
+    answer_values_by_code,
+    framework_with_questionnaire,
+    frameworks_by_id,
+    previous_submitted,
+    scorecard,
+)
 from assessments.recommendations import derive_recommendations, load_rules
+from assessments.scoring import score_answers
 from frameworks.spec import framework_spec
 
 logger = logging.getLogger(__name__)
 
-REPORT_FORMAT_VERSION = 1  # bump when the report's template or layout changes
+REPORT_FORMAT_VERSION = 2  # bump when the report's template or layout changes
 STATIC_BASE = "https://report.invalid/static/"
 
 
@@ -62,8 +73,23 @@ def _answers_digest(assessment_id: int) -> list:
     )
 
 
+def _plan_digest(assessment_ids: list[int]) -> list:
+    return list(
+        PlanItem.objects.filter(assessment_id__in=assessment_ids).order_by("pk")
+        .values_list("pk", "assessment_id", "action", "owner", "target_date", "indicator_id", "target_level", "status")
+    )
+
+
+def _peers(assessment: Assessment, card, framework) -> PeerComparison:
+    names = {d.code: d.name for d in framework.dimensions.all()}
+    return compare_with_peers(region=assessment.region, card=card, dimension_names=names,
+                              overall_name=gettext("Overall"))
+
+
 def report_state_key(*, assessment: Assessment, language: str) -> str:
     previous = previous_submitted(assessment)
+    framework = frameworks_by_id([assessment.framework_id])[assessment.framework_id]
+    card = score_answers(spec=framework_spec(framework=framework), answers=answer_values_by_code(assessment))
     state = {
         "format": REPORT_FORMAT_VERSION,
         "language": language,
@@ -73,6 +99,8 @@ def report_state_key(*, assessment: Assessment, language: str) -> str:
         "framework": [assessment.framework_id, assessment.framework.version],
         "answers": _answers_digest(assessment.pk),
         "previous": [previous.pk, previous.title, _answers_digest(previous.pk)] if previous else None,
+        "plan": _plan_digest([assessment.pk] + ([previous.pk] if previous else [])),
+        "peers": _peers(assessment, card, framework).state(),
     }
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()
     return f"report:{assessment.pk}:{language}:{hashlib.sha256(encoded).hexdigest()}"
@@ -101,7 +129,8 @@ def report_context(*, assessment: Assessment) -> dict:
 
     framework = framework_with_questionnaire(assessment.framework_id)
     spec = framework_spec(framework=framework)
-    card = scorecard(assessment, spec)
+    levels = answer_values_by_code(assessment)
+    card = score_answers(spec=spec, answers=levels)
     previous = previous_submitted(assessment)
     previous_card = None
     if previous is not None:
@@ -126,14 +155,22 @@ def report_context(*, assessment: Assessment) -> dict:
              "after": dim.score}
             for dim in card.dimensions
         ]
+    peers = _peers(assessment, card, framework)
+    peer_name = gettext("Peer median (%(kind)s)") % {"kind": assessment.region.get_kind_display()}
+    plan = [{"item": item, "current": levels.get(item.indicator.code) if item.indicator else None}
+            for item in PlanItem.objects.filter(assessment=assessment).select_related("indicator")]
+    previous_plan = plan_progress(PlanItem.objects.filter(assessment=previous).select_related("indicator"),
+                                  levels) if previous else []
     return {
         "assessment": assessment, "region": assessment.region, "framework": framework, "card": card,
         "previous": previous, "previous_card": previous_card, "comparison": comparison,
-        "advice": advice, "sections": sections,
+        "advice": advice, "sections": sections, "peers": peers, "min_peers": MIN_PEERS,
+        "plan": plan, "previous_plan": previous_plan,
         "report_date": assessment.submitted_at or assessment.updated_at,
         "radar": radar_svg(current=(card, assessment.title),
                            previous=(previous_card, previous.title) if previous else None,
-                           dimension_names=names),
+                           dimension_names=names,
+                           peer=(peers.medians, peer_name) if peers.enough_peers else None),
     }
 
 

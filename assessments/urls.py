@@ -11,6 +11,10 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/comments/", views.comment, name="comment"),
     path("assessments/<int:assessment_id>/results/", views.results, name="results"),
     path("assessments/<int:assessment_id>/report.pdf", views_reports.report_pdf, name="report_pdf"),
+    path("assessments/<int:assessment_id>/plan/", views.plan_add, name="plan_add"),
+    path("assessments/<int:assessment_id>/plan/<int:item_id>/", views.plan_edit, name="plan_edit"),
+    path("assessments/<int:assessment_id>/plan/<int:item_id>/delete/", views.plan_delete, name="plan_delete"),
+    path("regions/<int:region_id>/", views.region_history, name="region_history"),
 ]
 
 urlpatterns += [

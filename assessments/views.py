@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import access
+from assessments import access, history
 from assessments.answering import evidence_digest, save_step
+from assessments.benchmarks import MIN_PEERS, compare_with_peers
 from assessments.charts import radar_figure
 from assessments.forms import StepForm, field_key
-from assessments.models import Assessment, Comment, StatusChange
+from assessments.models import Assessment, Comment, PlanItem, StatusChange
+from assessments.plans import PlanItemForm, plan_indicators, plan_progress
 from assessments.queries import (
+    answer_values_by_code,
     answers_by_indicator,
     batch_scores,
     dashboard_regions,
@@ -26,6 +29,8 @@ from assessments.queries import (
     scorecard,
 )
 from assessments.recommendations import derive_recommendations, load_rules
+from assessments.scoring import score_answers
+from assessments.templatetags.sodpa import TIER_LABELS
 from frameworks.models import Framework
 from frameworks.spec import framework_spec
 
@@ -211,13 +216,14 @@ def comment(request, assessment_id: int):
     return redirect(reverse("results", args=[assessment.pk]) + "#comments")
 
 
-@login_required
-@require_safe
-def results(request, assessment_id: int):
-    assessment = _visible_assessment(request, assessment_id)
+def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm | None = None,
+                     edit_form: tuple[int, PlanItemForm] | None = None) -> dict:
+    """The results page: scores, radar (with the previous submission and the peer median), peers,
+    recommendations, the improvement plan made from this assessment and the previous plan's progress."""
     framework = framework_with_questionnaire(assessment.framework_id)
     spec = framework_spec(framework=framework)
-    card = scorecard(assessment, spec)
+    levels = answer_values_by_code(assessment)
+    card = score_answers(spec=spec, answers=levels)
     previous = previous_submitted(assessment)
     previous_card = None
     if previous is not None:
@@ -225,23 +231,121 @@ def results(request, assessment_id: int):
             framework=framework_with_questionnaire(previous.framework_id))
         previous_card = scorecard(previous, previous_spec)
     names = {d.code: d.name for d in framework.dimensions.all()}
+    peers = compare_with_peers(region=assessment.region, card=card, dimension_names=names, overall_name=_("Overall"))
+    peer_name = _("Peer median (%(kind)s)") % {"kind": assessment.region.get_kind_display()}
     figure = radar_figure(
         current=(card, assessment.title),
         previous=(previous_card, previous.title) if previous else None,
         dimension_names=names,
+        peer=(peers.medians, peer_name) if peers.enough_peers else None,
     )
     advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
                                     city_type=assessment.region.city_type)
-    return render(request, "assessments/results.html", {
+    may_plan = access.may_answer(request.user, assessment.region)
+    indicators = plan_indicators(framework, advice)
+    items = list(assessment.plan_items.select_related("indicator"))
+    plan = []
+    for item in items:
+        form = None
+        if may_plan:
+            form = edit_form[1] if edit_form and edit_form[0] == item.pk else PlanItemForm(
+                indicators=indicators, current=levels, instance=item, prefix=f"plan-{item.pk}")
+        plan.append({"item": item, "current": levels.get(item.indicator.code) if item.indicator else None,
+                     "form": form})
+    previous_plan = None
+    if previous is not None:
+        previous_plan = plan_progress(previous.plan_items.select_related("indicator"), levels)
+    return {
         "assessment": assessment, "framework": framework, "card": card, "previous": previous,
-        "previous_card": previous_card, "figure": figure, "advice": advice,
+        "previous_card": previous_card, "figure": figure, "advice": advice, "peers": peers,
         "rows": _score_rows(framework, card),
         "comments": assessment.comments.select_related("author"),
         "history": assessment.status_changes.select_related("changed_by"),
         "can_reopen": access.can_reopen(request.user, assessment),
         "can_comment": access.can_comment(request.user, assessment),
         "can_edit": access.can_edit(request.user, assessment),
-    })
+        "may_plan": may_plan, "plan": plan, "previous_plan": previous_plan,
+        "plan_form": plan_form or (PlanItemForm(indicators=indicators, current=levels, prefix="plan")
+                                   if may_plan else None),
+        "plan_has_indicators": bool(indicators), "min_peers": MIN_PEERS,
+    }
+
+
+@login_required
+@require_safe
+def results(request, assessment_id: int):
+    assessment = _visible_assessment(request, assessment_id)
+    return render(request, "assessments/results.html", _results_context(request, assessment))
+
+
+def _plan_form_inputs(assessment: Assessment) -> tuple[list, dict]:
+    """The indicators a plan item may target and the assessment's current levels (by code)."""
+    framework = framework_with_questionnaire(assessment.framework_id)
+    levels = answer_values_by_code(assessment)
+    card = score_answers(spec=framework_spec(framework=framework), answers=levels)
+    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
+                                    city_type=assessment.region.city_type)
+    return plan_indicators(framework, advice), levels
+
+
+def _planning_assessment(request, assessment_id: int) -> Assessment:
+    assessment = _visible_assessment(request, assessment_id)
+    if not access.may_answer(request.user, assessment.region):
+        raise PermissionDenied
+    return assessment
+
+
+@login_required
+@require_POST
+def plan_add(request, assessment_id: int):
+    assessment = _planning_assessment(request, assessment_id)
+    indicators, levels = _plan_form_inputs(assessment)
+    form = PlanItemForm(request.POST, indicators=indicators, current=levels, prefix="plan")
+    if not form.is_valid():
+        messages.error(request, _("The plan item was not saved: please correct the marked fields."))
+        return render(request, "assessments/results.html",
+                      _results_context(request, assessment, plan_form=form), status=400)
+    form.save(assessment=assessment, user=request.user)
+    messages.success(request, _("Plan item added."))
+    return redirect(reverse("results", args=[assessment.pk]) + "#plan")
+
+
+@login_required
+@require_POST
+def plan_edit(request, assessment_id: int, item_id: int):
+    assessment = _planning_assessment(request, assessment_id)
+    item = get_object_or_404(PlanItem.objects.select_related("indicator"), pk=item_id, assessment=assessment)
+    indicators, levels = _plan_form_inputs(assessment)
+    form = PlanItemForm(request.POST, indicators=indicators, current=levels, instance=item,
+                        prefix=f"plan-{item.pk}")
+    if not form.is_valid():
+        messages.error(request, _("The plan item was not saved: please correct the marked fields."))
+        return render(request, "assessments/results.html",
+                      _results_context(request, assessment, edit_form=(item.pk, form)), status=400)
+    form.save(assessment=assessment, user=request.user)
+    messages.success(request, _("Plan item saved."))
+    return redirect(reverse("results", args=[assessment.pk]) + "#plan")
+
+
+@login_required
+@require_POST
+def plan_delete(request, assessment_id: int, item_id: int):
+    assessment = _planning_assessment(request, assessment_id)
+    item = get_object_or_404(PlanItem, pk=item_id, assessment=assessment)
+    item.delete()
+    messages.success(request, _("Plan item deleted."))
+    return redirect(reverse("results", args=[assessment.pk]) + "#plan")
+
+
+@login_required
+@require_safe
+def region_history(request, region_id: int):
+    region = get_object_or_404(access.regions_visible_to(request.user), pk=region_id)
+    context = history.region_history(region, tier_labels=TIER_LABELS)
+    if context["diff"] is not None:
+        context["diff_groups"] = [{"id": "rose", "title": _("What rose"), "rows": context["diff"].rose},
+                                  {"id": "fell", "title": _("What fell"), "rows": context["diff"].fell}]
+    return render(request, "assessments/region_history.html", context)
 
 
 def _score_rows(framework, card) -> list[dict]:

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "frameworks",
     "assessments",
     "accounts",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [

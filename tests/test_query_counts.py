@@ -11,7 +11,7 @@ from tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = {"dashboard": 14, "questionnaire": 18, "results": 26}
+MAX_QUERIES = {"dashboard": 14, "questionnaire": 18, "results": 34}  # results: + peers (6), plans (2)
 
 
 def world(size: int):

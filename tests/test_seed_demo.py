@@ -109,3 +109,64 @@ def test_running_twice_creates_no_duplicates(framework):
     official = User.objects.get(username="official")
     assert official.official_regions.count() == 1
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)
+
+
+def seed_regions(count: int) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--regions", str(count), stdout=out)
+    return out.getvalue()
+
+
+def demo_state() -> list:
+    """Every region with its kind, city type and submitted assessments' titles and overall scores."""
+    state = []
+    for region in Region.objects.order_by("name"):
+        scores = [(a.title, round(score_assessment(assessment=a).overall, 6))
+                  for a in Assessment.objects.with_answers().filter(region=region, status="submitted")
+                  .order_by("submitted_at")]
+        state.append((region.name, region.kind, region.city_type, scores))
+    return state
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_thirty_regions_across_kinds_and_city_types_the_same_every_time(framework):
+    output = seed_regions(30)
+    assert "Demo data ready (30 new regions)" in output
+    state = demo_state()
+    assert len(state) == 30
+    kinds = {kind: sum(1 for _, k, _, _ in state if k == kind) for kind in ("city", "district", "park")}
+    assert kinds == {"city": 11, "district": 10, "park": 9}
+    assert {city_type for _, _, city_type, _ in state} == {"port", "industrial", "tourism", "comprehensive"}
+    assert all(1 <= len(scores) <= 3 for *_, scores in state)
+    assert {len(scores) for *_, scores in state} == {1, 2, 3}
+    assert seed_regions(30).count("(0 new regions)") == 1 and demo_state() == state
+    # the same data from scratch (the seed is deterministic)
+    Assessment.objects.all().delete()
+    Region.objects.all().delete()
+    seed_regions(30)
+    assert demo_state() == state
+    # growing the demo keeps what is there
+    assert "Demo data ready (10 new regions)" in seed_regions(40)
+    assert Region.objects.count() == 40
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_officials_region_has_a_plan_and_enough_peers(framework):
+    from assessments.benchmarks import peer_benchmarks
+    from assessments.models import PlanItem
+
+    seed_regions(30)
+    region = Region.objects.get(name="苏州工业园区")
+    earlier, later = region.assessments.filter(status="submitted").order_by("submitted_at")
+    assert PlanItem.objects.filter(assessment=earlier).count() == 4
+    assert PlanItem.objects.filter(assessment=later).count() == 4
+    assert set(PlanItem.objects.values_list("region", flat=True)) == {region.pk}
+    targeted = PlanItem.objects.filter(assessment=earlier, indicator__isnull=False)
+    assert targeted.count() == 3 and all(item.target_level is not None for item in targeted)
+    for kind in ("city", "district", "park"):
+        assert peer_benchmarks(kind=kind)["count"] >= 5
+    before = PlanItem.objects.count()
+    seed_regions(30)
+    assert PlanItem.objects.count() == before

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from assessments.models import Assessment
+from assessments.models import Assessment, PlanItem
 from tests.factories import AssessmentFactory, UserFactory
 from tests.helpers import fill
 
@@ -17,9 +17,9 @@ PERSONAS = ["anonymous", "official", "other_official", "consultant", "other_cons
 IN_SCOPE = {"official", "consultant", "admin"}
 OUT_OF_SCOPE = {"other_official", "other_consultant"}
 
-# url name → (argument kind, what each method does): "read" (GET page or file), "answer" (an
-# official's or admin's POST), "review" (a consultant's or admin's POST), "any" (anyone in scope),
-# None (method not allowed).
+# url name → (argument kind, or a tuple of them for several arguments, what each method does): "read"
+# (GET page or file), "answer" (an official's or admin's POST), "review" (a consultant's or admin's
+# POST), "any" (anyone in scope), None (method not allowed).
 MATRIX = {
     "dashboard": (None, {"GET": "list", "POST": None}),
     "portfolio": (None, {"GET": "list", "POST": None}),
@@ -34,10 +34,23 @@ MATRIX = {
     "report_pdf": ("draft", {"GET": "read", "POST": None}),
     "assessment_export_xlsx": ("draft", {"GET": "read", "POST": None}),
     "assessment_export_csv": ("draft", {"GET": "read", "POST": None}),
+    "region_history": ("region", {"GET": "read", "POST": None}),
+    "plan_add": ("draft", {"GET": None, "POST": "answer"}),
+    "plan_edit": (("draft", "plan_item"), {"GET": None, "POST": "answer"}),
+    "plan_delete": (("draft", "plan_item"), {"GET": None, "POST": "answer"}),
+    # A user's own API tokens; a POST without a name re-renders the form (tests/test_api.py creates some).
+    "api_tokens": (None, {"GET": "list", "POST": "list"}),
 }
 # Public or framework-provided pages with their own tests (Django's auth views, language switch).
 OUTSIDE_THE_MATRIX = {"login", "logout", "password_change", "password_change_done", "password_reset",
                       "password_reset_done", "password_reset_confirm", "password_reset_complete", "set_language"}
+# The JSON API (401 rather than a sign-in redirect, its own schema and docs pages) and revoking an API
+# token (by its owner only): anonymous, own and other callers are covered by tests/test_api.py and
+# tests/test_api_schema.py.
+OUTSIDE_THE_MATRIX |= {"api_frameworks", "api_framework_version", "api_regions", "api_region",
+                       "api_region_assessments", "api_region_history", "api_assessment", "api_assessment_scores",
+                       "api_assessment_recommendations", "api_benchmarks", "openapi-json", "openapi-view",
+                       "api-root", "api_token_revoke"}
 
 
 def named_patterns(patterns=None, prefix=""):
@@ -75,9 +88,12 @@ def world(sodpa, people):
     submitted = AssessmentFactory(region=people["own"], framework=sodpa, title="Own submitted",
                                   status=Assessment.Status.SUBMITTED)
     fill(submitted, 3)
+    plan_item = PlanItem.objects.create(assessment=draft, action="Own plan item", owner="Own owner",
+                                        target_date="2026-12-31")
     deactivated = UserFactory(username="deactivated", is_active=False)
     people["own"].officials.add(deactivated)
-    return {**people, "deactivated": deactivated, "region": people["own"], "draft": draft, "submitted": submitted}
+    return {**people, "deactivated": deactivated, "region": people["own"], "draft": draft, "submitted": submitted,
+            "plan_item": plan_item}
 
 
 def csrf_client(world, persona) -> tuple[Client, str]:
@@ -93,7 +109,8 @@ def csrf_client(world, persona) -> tuple[Client, str]:
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_matrix(world, persona, name, method):
     kind, roles = MATRIX[name]
-    args = [] if kind is None else [world[kind].pk]
+    kinds = () if kind is None else kind if isinstance(kind, tuple) else (kind,)
+    args = [world[each].pk for each in kinds]
     url = reverse(name, args=args)
     client, token = csrf_client(world, persona)
     if method == "GET":
@@ -108,7 +125,7 @@ def test_matrix(world, persona, name, method):
     assert response.status_code in ((302, 400, 409) if status == 302 else (status,)), (response.status_code, status)
     body = response.content
     if response.status_code in (403, 404, 405):
-        assert b"Own draft" not in body and b"Own submitted" not in body
+        assert b"Own draft" not in body and b"Own submitted" not in body and b"Own plan item" not in body
 
 
 def test_a_post_without_the_csrf_token_is_refused(world):

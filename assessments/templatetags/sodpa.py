@@ -29,3 +29,15 @@ def score(value: float | None) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{floatformat(value * 100, 0)}%"
+
+
+@register.filter
+def level_label(value) -> str:
+    """An indicator level for people: "3 Established", "N/A", or an em dash when there is none."""
+    from assessments.forms import LEVEL_NAMES
+
+    if value is None or value == "":
+        return "—"
+    if value == "na":
+        return str(_("N/A"))
+    return f"{value} {LEVEL_NAMES.get(value, '')}".strip()

@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Region, StatusChange
+from assessments.models import Answer, Assessment, PlanItem, Region, StatusChange
+from assessments.recommendations import derive_recommendations, load_rules
+from assessments.services import score_assessment
 from frameworks.models import Framework, Indicator
 
 DEMO_PASSWORD = "sodpa-demo-2026"  # noqa: S105 - documented demo password; refused when DEBUG is off
@@ -21,6 +23,24 @@ DEMO_REGIONS = [
     ("黄山市", "city", "tourism", (1, 1, 2, 1, 1), False, True),
     ("乌鲁木齐市", "city", "port", (2, 1, 2, 1, 2), False, False),
 ]
+# More regions for `--regions N` (peers to compare with): name, kind, city type; kinds take turns so
+# that every kind soon has enough peers. Their levels, and 1–3 submitted assessments, are drawn from a
+# generator seeded by their position: the same every time.
+MORE_REGIONS = [
+    ("宁波市", "city", "port"), ("深圳市南山区", "district", "comprehensive"), ("中关村软件园", "park", "industrial"),
+    ("桂林市", "city", "tourism"), ("广州市南沙区", "district", "port"), ("张江科学城", "park", "industrial"),
+    ("柳州市", "city", "industrial"), ("杭州市西湖区", "district", "tourism"), ("青岛前湾保税港区", "park", "port"),
+    ("成都市", "city", "comprehensive"), ("重庆市两江新区", "district", "industrial"),
+    ("杭州未来科技城", "park", "comprehensive"), ("厦门市", "city", "port"), ("天津市滨海新区", "district", "port"),
+    ("千岛湖旅游度假区", "park", "tourism"), ("三亚市", "city", "tourism"),
+    ("北京市海淀区", "district", "comprehensive"), ("合肥高新技术产业开发区", "park", "industrial"),
+    ("唐山市", "city", "industrial"), ("西安市雁塔区", "district", "tourism"), ("成都天府软件园", "park", "industrial"),
+    ("合肥市", "city", "comprehensive"),
+    ("武汉市江岸区", "district", "comprehensive"), ("南京江北新区研创园", "park", "comprehensive"),
+    ("丽江市", "city", "tourism"), ("青岛市", "city", "port"), ("佛山市顺德区", "district", "industrial"),
+    ("苏州相城经济技术开发区", "park", "industrial"), ("连云港市", "city", "port"), ("杭州市", "city", "comprehensive"),
+]
+YEAR = 2026
 
 
 def _levels(profile: dict[str, int], indicators, rng: random.Random) -> dict[Indicator, int | str]:
@@ -55,7 +75,14 @@ def _create_assessment(region, framework, indicators, *, title, profile, rng, wh
 class Command(BaseCommand):
     help = "Create demo users and regions with assessments (development only: refused when DEBUG is off)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--regions", type=int, default=len(DEMO_REGIONS), metavar="N",
+                            help=f"at least N demo regions (default {len(DEMO_REGIONS)}): the first "
+                                 f"{len(DEMO_REGIONS)}, then more cities, districts and parks of every city type "
+                                 "with 1–3 submitted assessments each, the same every time")
+
+    def handle(self, *args, regions=None, **options):
+        regions = len(DEMO_REGIONS) if regions is None else regions
         if not settings.DEBUG:
             raise CommandError("seed_demo creates users with a published password; it runs only with DEBUG on.")
         framework = Framework.objects.latest_published(FRAMEWORK)
@@ -64,6 +91,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users()
             created = self._regions(framework, users)
+            created += self._more_regions(framework, users, regions - len(DEMO_REGIONS))
+            self._plan(users["official"])
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready ({created} new regions). Sign in at http://127.0.0.1:8000/accounts/login/"
         ))
@@ -110,3 +139,72 @@ class Command(BaseCommand):
                                    profile=profile, rng=rng, when=now - timedelta(days=2), submit=False,
                                    user=users["official"], fraction=0.4)
         return created
+
+    def _more_regions(self, framework, users, count: int) -> int:
+        """`count` more regions (beyond the list: numbered names), each with 1–3 submitted assessments."""
+        if count <= 0:
+            return 0
+        indicators = list(
+            Indicator.objects.filter(subdimension__dimension__framework=framework)
+            .select_related("subdimension__dimension")
+        )
+        kinds = [kind for kind, _ in Region.Kind.choices]
+        city_types = ["port", "industrial", "tourism", "comprehensive"]
+        now = timezone.now()
+        created = 0
+        for number in range(count):
+            if number < len(MORE_REGIONS):
+                name, kind, city_type = MORE_REGIONS[number]
+            else:
+                name, kind = f"演示区域 {number + 1:03d}", kinds[number % len(kinds)]
+                city_type = city_types[number // len(kinds) % len(city_types)]
+            region, is_new = Region.objects.get_or_create(name=name, defaults={"kind": kind, "city_type": city_type})
+            if not is_new:
+                continue
+            created += 1
+            rng = random.Random(1000 + number)  # noqa: S311 - deterministic demo data, not security
+            base = {code: rng.randint(0, 3) for code in "SODPA"}
+            submitted = 1 + number % 3
+            for step in range(submitted):
+                years_ago = submitted - 1 - step
+                profile = {code: min(4, level + step) for code, level in base.items()}
+                _create_assessment(region, framework, indicators, title=f"{YEAR - years_ago} 年度自评估",
+                                   profile=profile, rng=rng, when=now - timedelta(days=365 * years_ago + 45),
+                                   submit=True, user=users["admin"])
+        return created
+
+    def _plan(self, official) -> None:
+        """A few improvement-plan items for the official's region, once: from its earlier submitted
+        assessment (so the later one shows target against achieved) and from its latest."""
+        region = official.official_regions.order_by("pk").first()
+        if region is None or PlanItem.objects.filter(region=region).exists():
+            return
+        submitted = list(region.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("submitted_at"))
+        owners = ["园区数据资源局 / Data Bureau", "园区规划建设局 / Planning Bureau", "园区运营公司 / Operations Co."]
+        statuses = [PlanItem.Status.DONE, PlanItem.Status.IN_PROGRESS, PlanItem.Status.PLANNED]
+        for position, assessment in enumerate(submitted[-2:]):
+            assessment = Assessment.objects.with_answers().get(pk=assessment.pk)
+            card = score_assessment(assessment=assessment)
+            advice = derive_recommendations(card=card, rules=load_rules(framework=assessment.framework),
+                                            city_type=region.city_type)
+            levels = {answer.indicator.code: answer.level for answer in assessment.answers.all()}
+            targets = []
+            for area in advice.weak_areas:
+                indicator = next((i for i in area.subdimension.indicators.order_by("order")
+                                  if isinstance(levels.get(i.code), int) and levels[i.code] < 4), None)
+                if indicator is not None:
+                    targets.append((area.subdimension, indicator))
+            due = (assessment.submitted_at + timedelta(days=300)).date()
+            for number, (sub, indicator) in enumerate(targets[:3]):
+                PlanItem.objects.create(
+                    assessment=assessment, region=region, created_by=official, owner=owners[number % len(owners)],
+                    action=f"{sub.name_zh}：落实指引措施，提升 {indicator.code} / {sub.name_en}: "
+                           f"apply the guide's measures to raise {indicator.code}",
+                    target_date=due, indicator=indicator, target_level=min(4, levels[indicator.code] + 1),
+                    status=statuses[number] if position == 0 else PlanItem.Status.PLANNED,
+                )
+            PlanItem.objects.create(
+                assessment=assessment, region=region, created_by=official, owner=owners[0], target_date=due,
+                action="组织数字孪生专题培训 / Run a digital-twin training programme for staff",
+                status=PlanItem.Status.DONE if position == 0 else PlanItem.Status.IN_PROGRESS,
+            )

@@ -1,0 +1,166 @@
+"""Models → the plain dicts the API returns (validated against api/schemas.py on the way out).
+
+Everything here is given rows the caller may see: scope is decided in api/endpoints.py with
+assessments.access, before any of these functions is called."""
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.utils import translation
+
+from assessments.models import Answer, Assessment, Region
+from assessments.queries import batch_scorecards, batch_scores, framework_with_questionnaire, scorecard
+from assessments.recommendations import derive_recommendations, load_rules
+from frameworks.models import Framework
+from frameworks.spec import framework_spec
+
+# When it was submitted (the creation date for a submitted row without one), the same on every database.
+SUBMITTED_ORDER = Coalesce("submitted_at", "created_at")
+
+
+def language_code(requested: str | None) -> str:
+    """The content language: ?lang= when given, else the request's (Accept-Language, cookie)."""
+    language = requested or translation.get_language() or "zh-hans"
+    return "en" if language.lower().startswith("en") else "zh-hans"
+
+
+def frameworks(queryset) -> list[dict]:
+    by_code: dict[str, list[Framework]] = {}
+    for framework in queryset.order_by("code", "version"):
+        by_code.setdefault(framework.code, []).append(framework)
+    return [
+        {
+            "code": code,
+            "versions": [
+                {"version": f.version, "status": f.status, "published_at": f.published_at,
+                 "name": {"zh-hans": f.name_zh, "en": f.name_en}}
+                for f in versions
+            ],
+        }
+        for code, versions in by_code.items()
+    ]
+
+
+def region(region: Region) -> dict:
+    return {"id": region.pk, "name": region.name, "kind": region.kind, "city_type": region.city_type}
+
+
+def _framework_ref(assessment: Assessment) -> dict:
+    return {"code": assessment.framework.code, "version": assessment.framework.version}
+
+
+def _dates(assessment: Assessment) -> dict:
+    return {"created_at": assessment.created_at, "updated_at": assessment.updated_at,
+            "submitted_at": assessment.submitted_at}
+
+
+def assessment_summaries(assessments) -> list[dict]:
+    """Assessments with their completion and overall score and tier (one pandas pass, not one score
+    per assessment)."""
+    assessments = list(assessments)
+    scores = batch_scores(assessments)
+    return [
+        {
+            "id": a.pk, "region_id": a.region_id, "title": a.title, "status": a.status,
+            "framework": _framework_ref(a), **_dates(a),
+            "completion": scores[a.pk]["completion"],
+            "overall": {"score": scores[a.pk]["overall"], "tier": scores[a.pk]["tier"]},
+        }
+        for a in assessments
+    ]
+
+
+def region_detail(region_row: Region) -> dict:
+    counts = Assessment.objects.filter(region=region_row).aggregate(
+        total=Count("pk"), submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)))
+    latest = (Assessment.objects.filter(region=region_row, status=Assessment.Status.SUBMITTED)
+              .select_related("framework").order_by(SUBMITTED_ORDER.desc(), "-pk").first())
+    return {
+        **region(region_row),
+        "assessment_count": counts["total"],
+        "submitted_count": counts["submitted"],
+        "latest_submitted": assessment_summaries([latest])[0] if latest else None,
+    }
+
+
+def assessment_detail(assessment: Assessment) -> dict:
+    answers = (Answer.objects.filter(assessment=assessment).select_related("indicator")
+               .order_by("indicator__subdimension__dimension__order", "indicator__subdimension__order",
+                         "indicator__order", "indicator__code"))
+    return {
+        "id": assessment.pk, "region": region(assessment.region), "title": assessment.title,
+        "status": assessment.status, "framework": _framework_ref(assessment), **_dates(assessment),
+        "answers": [
+            {"indicator": a.indicator.code, "level": a.level, "na": a.not_applicable, "evidence": a.evidence}
+            for a in answers
+        ],
+    }
+
+
+def scores(assessment: Assessment) -> dict:
+    framework = framework_with_questionnaire(assessment.framework_id)
+    card = scorecard(assessment, framework_spec(framework=framework))
+    return {"assessment_id": assessment.pk, **card.as_dict(), "answered": card.answered, "total": card.total}
+
+
+def _advice(item) -> dict:
+    return {"title": item.title, "body": item.body, "guide_section": item.guide_section}
+
+
+def _ranked(item) -> dict:
+    sub = item.subdimension
+    return {"subdimension": sub.code, "name": sub.name, "dimension": sub.dimension.code,
+            "score": item.score, "tier": item.tier}
+
+
+def recommendations(assessment: Assessment, *, language: str) -> dict:
+    framework = framework_with_questionnaire(assessment.framework_id)
+    card = scorecard(assessment, framework_spec(framework=framework))
+    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
+                                    city_type=assessment.region.city_type)
+    with translation.override(language):  # the content fields read the active language
+        return {
+            "assessment_id": assessment.pk,
+            "language": language,
+            "tier": advice.tier,
+            "strategy": {**_advice(advice.strategy), "tier": advice.strategy.tier} if advice.strategy else None,
+            "scene_step": {**_advice(advice.scene_step), "tier": advice.scene_step.tier}
+            if advice.scene_step else None,
+            "scene_types": [
+                {"number": s.scene_type.number, "name": s.scene_type.name,
+                 "description": s.scene_type.description, "mature": s.scene_type.mature,
+                 "guide_section": s.scene_type.guide_section,
+                 "dimensions": [d.code for d in s.scene_type.dimensions.all()],
+                 "weak_dimensions": list(s.weak_dimensions)}
+                for s in advice.scene_types
+            ],
+            "feature_scenes": [{**_advice(f), "city_type": f.city_type} for f in advice.feature_scenes],
+            "ecosystem": [_advice(e) for e in advice.ecosystem],
+            "strengths": [_ranked(item) for item in advice.strengths],
+            "weak_areas": [
+                {**_ranked(area), "measures": area.subdimension.measures,
+                 "guide_section": area.subdimension.guide_section,
+                 "cases": [{"number": c.number, "title": c.title, "summary": c.summary,
+                            "guide_section": c.guide_section} for c in area.cases]}
+                for area in advice.weak_areas
+            ],
+            "weak_dimensions": list(advice.weak_dimensions),
+        }
+
+
+def history(region_row: Region) -> dict:
+    """The region's submitted assessments, oldest first, with overall and dimension scores and tiers
+    (each scored under its own framework version)."""
+    submitted = list(Assessment.objects.filter(region=region_row, status=Assessment.Status.SUBMITTED)
+                     .select_related("framework").order_by(SUBMITTED_ORDER.asc(), "pk"))
+    cards = batch_scorecards(submitted)
+    return {
+        "region": region(region_row),
+        "assessments": [
+            {
+                "id": a.pk, "title": a.title, "submitted_at": a.submitted_at, "framework": _framework_ref(a),
+                "overall": {"score": cards[a.pk].overall, "tier": cards[a.pk].overall_tier},
+                "dimensions": {d.code: {"score": d.score, "tier": d.tier} for d in cards[a.pk].dimensions},
+            }
+            for a in submitted
+        ],
+    }

@@ -1,0 +1,328 @@
+"""The API's response shapes: they make /api/openapi.json, and every response is validated
+against them before it leaves (so the schema and the data cannot drift apart)."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+TierCode = Literal["advanced", "intermediate", "basic"]
+Kind = Literal["city", "district", "park"]
+CityTypeCode = Literal["port", "industrial", "tourism", "comprehensive"]
+Number = int | float  # weights and thresholds as written: 70 rather than 70.0
+Language = Literal["zh-hans", "en"]
+AssessmentStatus = Literal["draft", "submitted"]
+
+
+class Message(Schema):
+    detail: str
+
+
+class ValidationErrors(Schema):
+    detail: list[dict[str, Any]]
+
+
+ERRORS = {401: Message, 404: Message, 422: ValidationErrors}
+
+
+# Frameworks ---------------------------------------------------------------------------------------
+
+class LocalizedText(Schema):
+    model_config = ConfigDict(populate_by_name=True)
+
+    zh_hans: str = Field(alias="zh-hans")
+    en: str
+
+
+class FrameworkVersionOut(Schema):
+    version: int
+    status: Literal["draft", "published"]
+    published_at: datetime | None
+    name: LocalizedText
+
+
+class FrameworkOut(Schema):
+    code: str
+    versions: list[FrameworkVersionOut]
+
+
+class LevelDoc(Schema):
+    model_config = ConfigDict(populate_by_name=True)
+
+    level: int
+    zh_hans: str = Field(alias="zh-hans")
+    en: str
+
+
+class IndicatorDoc(Schema):
+    code: str
+    order: int
+    weight: Number
+    allows_na: bool
+    guide_section: str
+    question: LocalizedText
+    help: LocalizedText
+    levels: list[LevelDoc]
+
+
+class SubDimensionDoc(Schema):
+    code: str
+    order: int
+    guide_section: str
+    name: LocalizedText
+    measures: LocalizedText
+    indicators: list[IndicatorDoc]
+
+
+class DimensionDoc(Schema):
+    code: str
+    order: int
+    weight: Number
+    guide_section: str
+    name: LocalizedText
+    description: LocalizedText
+    subdimensions: list[SubDimensionDoc]
+
+
+class TiersDoc(Schema):
+    advanced: Number
+    intermediate: Number
+
+
+class TierAdviceDoc(Schema):
+    tier: TierCode
+    guide_section: str
+    title: LocalizedText
+    body: LocalizedText
+
+
+class SceneTypeDoc(Schema):
+    number: int
+    mature: bool
+    guide_section: str
+    name: LocalizedText
+    description: LocalizedText
+    dimensions: list[str]
+
+
+class FeatureSceneDoc(Schema):
+    city_type: CityTypeCode
+    guide_section: str
+    title: LocalizedText
+    body: LocalizedText
+
+
+class EcosystemDoc(Schema):
+    order: int
+    guide_section: str
+    title: LocalizedText
+    body: LocalizedText
+
+
+class CaseDoc(Schema):
+    number: int
+    guide_section: str
+    title: LocalizedText
+    summary: LocalizedText
+    subdimensions: list[str]
+
+
+class RecommendationsDoc(Schema):
+    strategies: list[TierAdviceDoc]
+    scene_steps: list[TierAdviceDoc]
+    scene_types: list[SceneTypeDoc]
+    feature_scenes: list[FeatureSceneDoc]
+    ecosystem: list[EcosystemDoc]
+    cases: list[CaseDoc]
+
+
+class FrameworkDocument(Schema):
+    """The document `manage.py export_framework` prints."""
+
+    code: str
+    version: int
+    status: Literal["draft", "published"]
+    name: LocalizedText
+    tiers: TiersDoc
+    dimensions: list[DimensionDoc]
+    recommendations: RecommendationsDoc
+
+
+# Regions and assessments -------------------------------------------------------------------------
+
+class FrameworkRef(Schema):
+    code: str
+    version: int
+
+
+class ScoreTier(Schema):
+    score: float | None
+    tier: TierCode | None
+
+
+class RegionOut(Schema):
+    id: int
+    name: str
+    kind: Kind
+    city_type: CityTypeCode
+
+
+class AssessmentSummary(Schema):
+    id: int
+    region_id: int
+    title: str
+    status: AssessmentStatus
+    framework: FrameworkRef
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    completion: float = Field(description="answered (including N/A) / all indicators, 0–1")
+    overall: ScoreTier
+
+
+class RegionDetail(RegionOut):
+    assessment_count: int
+    submitted_count: int
+    latest_submitted: AssessmentSummary | None
+
+
+class AnswerOut(Schema):
+    indicator: str
+    level: int | None = Field(description="0–4; null when not applicable or not answered")
+    na: bool = Field(description="not applicable")
+    evidence: str
+
+
+class AssessmentDetail(Schema):
+    id: int
+    region: RegionOut
+    title: str
+    status: AssessmentStatus
+    framework: FrameworkRef
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    answers: list[AnswerOut]
+
+
+class DimensionScoreOut(Schema):
+    score: float | None
+    tier: TierCode | None
+    subdimensions: dict[str, float | None]
+
+
+class ScoresOut(Schema):
+    """`ScoreCard.as_dict()` (what `manage.py score ID --format json` prints) and the counts."""
+
+    assessment_id: int
+    framework: str
+    version: int
+    completion: float
+    answered: int
+    total: int
+    overall: ScoreTier
+    dimensions: dict[str, DimensionScoreOut]
+
+
+# Recommendations ---------------------------------------------------------------------------------
+
+class AdviceOut(Schema):
+    title: str
+    body: str
+    guide_section: str
+
+
+class TierAdviceOut(AdviceOut):
+    tier: TierCode
+
+
+class SceneTypeOut(Schema):
+    number: int
+    name: str
+    description: str
+    mature: bool
+    guide_section: str
+    dimensions: list[str]
+    weak_dimensions: list[str] = Field(description="the region's weak dimensions this scene type addresses")
+
+
+class FeatureSceneOut(AdviceOut):
+    city_type: CityTypeCode
+
+
+class RankedSubDimensionOut(Schema):
+    subdimension: str
+    name: str
+    dimension: str
+    score: float
+    tier: TierCode
+
+
+class CaseOut(Schema):
+    number: int
+    title: str
+    summary: str
+    guide_section: str
+
+
+class WeakAreaOut(RankedSubDimensionOut):
+    measures: str
+    guide_section: str
+    cases: list[CaseOut]
+
+
+class RecommendationsOut(Schema):
+    assessment_id: int
+    language: Language
+    tier: TierCode | None
+    strategy: TierAdviceOut | None
+    scene_step: TierAdviceOut | None
+    scene_types: list[SceneTypeOut]
+    feature_scenes: list[FeatureSceneOut]
+    ecosystem: list[AdviceOut]
+    strengths: list[RankedSubDimensionOut]
+    weak_areas: list[WeakAreaOut]
+    weak_dimensions: list[str]
+
+
+# History and benchmarks --------------------------------------------------------------------------
+
+class HistoryDimension(Schema):
+    score: float | None
+    tier: TierCode | None
+
+
+class HistoryEntry(Schema):
+    id: int
+    title: str
+    submitted_at: datetime | None
+    framework: FrameworkRef
+    overall: ScoreTier
+    dimensions: dict[str, HistoryDimension]
+
+
+class HistoryOut(Schema):
+    region: RegionOut
+    assessments: list[HistoryEntry]
+
+
+class Statistics(Schema):
+    mean: float | None
+    median: float | None
+    p25: float | None
+    p75: float | None
+
+
+class BenchmarkFilters(Schema):
+    kind: Kind | None
+    city_type: CityTypeCode | None
+    tier: TierCode | None
+
+
+class BenchmarksOut(Schema):
+    filters: BenchmarkFilters
+    count: int = Field(description="regions in the group (their latest submitted assessment)")
+    enough_peers: bool = Field(description="false under 5 regions: then no figures are given")
+    overall: Statistics | None
+    dimensions: dict[str, Statistics] | None

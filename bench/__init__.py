@@ -1,0 +1,1 @@
+"""The benchmark suite (`make bench`): separate from the tests, see docs/benchmarks.md."""
