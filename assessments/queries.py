@@ -35,6 +35,17 @@ def previous_submitted(assessment: Assessment) -> Assessment | None:
     return earlier.select_related("framework").order_by("-submitted_at").first()
 
 
+def previous_with_card(assessment: Assessment, *, spec: FrameworkSpec) -> tuple[Assessment | None, ScoreCard | None]:
+    """The previous submitted assessment and its scores under its own framework version (`spec`
+    is the current assessment's, reused when both share a version)."""
+    previous = previous_submitted(assessment)
+    if previous is None:
+        return None, None
+    if previous.framework_id != assessment.framework_id:
+        spec = framework_spec(framework=framework_with_questionnaire(previous.framework_id))
+    return previous, scorecard(previous, spec)
+
+
 def dashboard_regions(regions) -> list[Region]:
     return list(
         regions.order_by("name").prefetch_related(

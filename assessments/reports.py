@@ -30,7 +30,7 @@ from assessments.queries import (
     framework_with_questionnaire,
     frameworks_by_id,
     previous_submitted,
-    scorecard,
+    previous_with_card,
 )
 from assessments.recommendations import derive_recommendations, load_rules
 from assessments.scoring import score_answers
@@ -131,12 +131,7 @@ def report_context(*, assessment: Assessment) -> dict:
     spec = framework_spec(framework=framework)
     levels = answer_values_by_code(assessment)
     card = score_answers(spec=spec, answers=levels)
-    previous = previous_submitted(assessment)
-    previous_card = None
-    if previous is not None:
-        previous_spec = spec if previous.framework_id == framework.pk else framework_spec(
-            framework=framework_with_questionnaire(previous.framework_id))
-        previous_card = scorecard(previous, previous_spec)
+    previous, previous_card = previous_with_card(assessment, spec=spec)
     names = {d.code: d.name for d in framework.dimensions.all()}
     answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment)}
     advice = derive_recommendations(card=card, rules=load_rules(framework=framework),

@@ -25,7 +25,7 @@ from assessments.queries import (
     batch_scores,
     dashboard_regions,
     framework_with_questionnaire,
-    previous_submitted,
+    previous_with_card,
     scorecard,
 )
 from assessments.recommendations import derive_recommendations, load_rules
@@ -224,12 +224,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
     spec = framework_spec(framework=framework)
     levels = answer_values_by_code(assessment)
     card = score_answers(spec=spec, answers=levels)
-    previous = previous_submitted(assessment)
-    previous_card = None
-    if previous is not None:
-        previous_spec = spec if previous.framework_id == framework.pk else framework_spec(
-            framework=framework_with_questionnaire(previous.framework_id))
-        previous_card = scorecard(previous, previous_spec)
+    previous, previous_card = previous_with_card(assessment, spec=spec)
     names = {d.code: d.name for d in framework.dimensions.all()}
     peers = compare_with_peers(region=assessment.region, card=card, dimension_names=names, overall_name=_("Overall"))
     peer_name = _("Peer median (%(kind)s)") % {"kind": assessment.region.get_kind_display()}
