@@ -7,6 +7,7 @@
   evidence, title, status, region data, framework version, previous assessment, improvement plan
   (this assessment's and the previous one's), peer figures or language, so a second download of an
   unchanged assessment is served without rendering.
+- Rendering outside the request (django-tasks, `manage.py db_worker`): assessments/tasks.py.
 """
 
 import hashlib

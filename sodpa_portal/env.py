@@ -49,3 +49,14 @@ def env_int(name: str, *, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be an integer; got {raw!r}") from error
+
+
+def env_choice(name: str, *, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices` (case-insensitive, surrounding blanks ignored); `default` when unset or empty."""
+    raw = os.environ.get(name)
+    value = (raw or "").strip().lower()
+    if not value:
+        return default
+    if value in choices:
+        return value
+    raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {raw!r}")

@@ -4,6 +4,8 @@ DATABASE_URL   default: SQLite file db.sqlite3 beside manage.py
 SECRET_KEY     required when DEBUG is off
 DEBUG          default: off
 ALLOWED_HOSTS  comma-separated; default: localhost names when DEBUG is on, required otherwise
+TASKS_BACKEND  "immediate" (default: background work runs inline) or "database" (queued for
+               `manage.py db_worker`); see docs/deployment.md
 """
 
 import os
@@ -13,7 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from sodpa_portal.env import env_bool, env_int, env_list, env_required
+from sodpa_portal.env import env_bool, env_choice, env_int, env_list, env_required
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "frameworks",
     "assessments",
     "accounts",
@@ -173,6 +177,20 @@ CACHES = {
 }
 
 REPORT_TIMEOUT_SECONDS = env_int("REPORT_TIMEOUT_SECONDS", default=60)
+
+# Background work (django-tasks; PDF reports: assessments/tasks.py). By default tasks run inline in
+# the request, so a machine without a worker behaves as before; TASKS_BACKEND=database queues them
+# in the database for one or more `manage.py db_worker` processes (django-tasks-db).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[env_choice("TASKS_BACKEND", choices=tuple(TASK_BACKENDS), default="immediate")],
+        "QUEUES": ["default"],
+    }
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from sodpa_portal.env import env_bool, env_int, env_list, env_required
+from sodpa_portal.env import env_bool, env_choice, env_int, env_list, env_required
 
 NAME = "SODPA_TEST_SETTING"
 
@@ -90,3 +90,37 @@ def test_env_required_refuses_a_missing_or_blank_value(monkeypatch, raw):
     with pytest.raises(ImproperlyConfigured) as error:
         env_required(NAME)
     assert str(error.value) == f"{NAME} must be set when DEBUG is off"
+
+
+@pytest.mark.parametrize(("raw", "value"), [(None, "immediate"), ("", "immediate"), ("database", "database"),
+                                            (" Database ", "database"), ("immediate", "immediate")])
+def test_env_choice_reads_one_of_the_choices(monkeypatch, raw, value):
+    if raw is not None:
+        monkeypatch.setenv(NAME, raw)
+    assert env_choice(NAME, choices=("immediate", "database"), default="immediate") == value
+
+
+def test_env_choice_refuses_anything_else_naming_the_variable(monkeypatch):
+    monkeypatch.setenv(NAME, "redis")
+    with pytest.raises(ImproperlyConfigured) as error:
+        env_choice(NAME, choices=("immediate", "database"), default="immediate")
+    assert str(error.value) == f"{NAME} must be one of immediate, database; got 'redis'"
+
+
+@pytest.mark.parametrize(("raw", "backend"), [(None, "django_tasks.backends.immediate.ImmediateBackend"),
+                                              ("database", "django_tasks_db.DatabaseBackend")])
+def test_tasks_backend_chooses_where_background_work_runs(raw, backend):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DEBUG": "1"}
+    env.pop("TASKS_BACKEND", None)
+    if raw is not None:
+        env["TASKS_BACKEND"] = raw
+    out = subprocess.run([sys.executable, "-c", "from sodpa_portal import settings; "
+                          "print(settings.TASKS['default']['BACKEND'])"],
+                         env=env, cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == backend

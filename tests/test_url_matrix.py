@@ -32,6 +32,9 @@ MATRIX = {
     "comment": ("draft", {"GET": None, "POST": "any"}),
     "results": ("draft", {"GET": "read", "POST": None}),
     "report_pdf": ("draft", {"GET": "read", "POST": None}),
+    # Preparing a PDF is a POST (it may enqueue a render) but only reads the assessment: anyone in scope.
+    "report_prepare": ("draft", {"GET": None, "POST": "read"}),
+    "report_status": ("draft", {"GET": "read", "POST": None}),
     "assessment_export_xlsx": ("draft", {"GET": "read", "POST": None}),
     "assessment_export_csv": ("draft", {"GET": "read", "POST": None}),
     "region_history": ("region", {"GET": "read", "POST": None}),
