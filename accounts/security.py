@@ -50,3 +50,29 @@ def _connect_axes() -> None:
 
 
 _connect_axes()
+
+
+WATCHED_FIELDS = ("weight", "tier_advanced", "tier_intermediate", "status")
+
+
+def _connect_history() -> None:
+    """Questionnaire changes (weights, thresholds, publication) as security events, with the old
+    and the new value, from the history rows django-simple-history writes."""
+    from simple_history.signals import post_create_historical_record
+
+    @receiver(post_create_historical_record, weak=False)
+    def _framework_changed(sender, instance, history_instance, history_user=None, **kwargs):
+        if instance._meta.app_label != "frameworks":
+            return
+        previous = history_instance.prev_record
+        for field in WATCHED_FIELDS:
+            if not hasattr(instance, field):
+                continue
+            old = getattr(previous, field, None) if previous is not None else None
+            new = getattr(instance, field)
+            if previous is not None and old != new:
+                log_event(f"{field}_change", user=getattr(history_user, "username", None),
+                          model=instance._meta.model_name, object=str(instance), old=old, new=new)
+
+
+_connect_history()

@@ -129,3 +129,17 @@ def test_production_refuses_to_start_without_its_secrets(env, message):
     result = run_manage("check", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_weight_changes_are_security_events(sodpa, caplog):
+    from frameworks.models import Indicator
+    from frameworks.versions import new_draft_version
+
+    draft = new_draft_version(framework=sodpa)
+    indicator = Indicator.objects.get(subdimension__dimension__framework=draft, code="S1.1")
+    with caplog.at_level(logging.INFO, logger="sodpa.security"):
+        indicator.weight = 3
+        indicator.save()
+    events = [r.security for r in caplog.records if r.name == "sodpa.security" and r.getMessage() == "weight_change"]
+    assert events == [{"user": None, "ip": None, "path": None, "model": "indicator", "object": "S1.1",
+                       "old": 1.0, "new": 3}]
