@@ -1,11 +1,11 @@
 """Load for the latency benchmarks, run by bench/run.py as `locust --headless` against a real server.
 
 Each simulated user is one official signed in with their own session (made by bench/inproc.py
-`sessions`) and their own draft assessment, so that saves never conflict. The run is split into
-a warm-up of BENCH_WARMUP seconds (every scenario, not measured), then consecutive windows of
-BENCH_WINDOW seconds, kept apart by a barrier (see `window_now`); in each, every user does one scenario, the scenarios
-taking turns (BENCH_SCENARIOS, e.g. "ping,results,save"), so each scenario is measured several
-times (the windows are its repeated runs) under the same load:
+`sessions`) and their own draft assessment, so that saves never conflict. The run is a warm-up of
+BENCH_WARMUP seconds (every scenario, not measured), then consecutive windows of BENCH_WINDOW seconds
+kept apart by a barrier (see `window_now`). In each window every user does one scenario, the
+scenarios taking turns (BENCH_SCENARIOS, e.g. "ping,results,save"), so each scenario is measured
+BENCH_WINDOWS times (the windows are its repeated runs) under the same load:
 
 - ping:    GET /bench/ping/ — the baseline: a minimal Django view through the same middleware;
 - results: GET the results page of the user's assessment;
@@ -46,6 +46,7 @@ CLOCK = {"window": 0, "started": None}
 BARRIERS: dict[int, dict] = {}
 FINISHED = itertools.count(1)
 
+
 def window_now() -> int:
     """The window the run is in: 0 the warm-up, then 1, 2, … A window ends for a user at its first
     request after the window's time is up; the next one starts when every user has got there, so
@@ -70,6 +71,15 @@ def _record(request_type, name, response_time, response_length, exception, conte
     started = time.time() - response_time / 1000
     SAMPLES.append(json.dumps([context.get("window"), context.get("scenario"), name, round(started, 4),
                                response_time, exception is None, getattr(response, "status_code", None)]))
+
+
+@events.user_error.add_listener
+def _user_error(user_instance, exception, tb, **kwargs):
+    """An exception in a task (not a failed request) counts as an error of the window it happened in."""
+    window = CLOCK["window"]
+    scenario = (SCENARIOS[(window - 1) % len(SCENARIOS)] if window else "warmup") if window <= WINDOWS else "end"
+    SAMPLES.append(json.dumps([window, scenario, f"task error: {type(exception).__name__}: {exception}"[:200],
+                               time.time(), 0, False, None]))
 
 
 @events.test_stop.add_listener

@@ -2,7 +2,7 @@
 settings, the benchmark database): where does a request spend its time?
 
     DATABASE_URL=sqlite:////tmp/…/bench.sqlite3 SECRET_KEY=… ALLOWED_HOSTS=testserver \\
-        .venv/bin/python -m bench.profile /assessments/2/results/ --user bench-official-00 [--post-step]
+        .venv/bin/python -m bench.profile_page /assessments/2/results/ --user bench-official-00 [--post-step]
 
 `make bench` leaves its databases in var/bench/last/ for this. --post-step profiles saving the
 questionnaire step (one changed answer per request) instead of the GET.
