@@ -111,3 +111,38 @@ def test_oversized_and_disguised_files_are_refused(sodpa, tmp_path):
     with pytest.raises(CommandError, match="not an Excel workbook"):
         call_command("import_answers", str(fake), "--region", "R", "--kind", "park", "--city-type", "port")
     assert counts() == (0, 0, 0)
+
+
+form_text = st.one_of(st.text(max_size=40), st.sampled_from(["", "2026-13-45", "2027-06-30", "S1.1", "4", "-1",
+                                                             "planned", "x" * 6000, "<script>", "=1+1"]))
+SMALL_FORMS = {
+    "plan_add": ["plan-action", "plan-owner", "plan-target_date", "plan-indicator", "plan-target_level",
+                 "plan-status"],
+    "comment": ["text"],
+    "reopen": ["note"],
+    "api_tokens": ["name"],
+}
+
+
+@fuzz_settings
+@given(name=st.sampled_from(sorted(SMALL_FORMS)), data=st.data())
+@pytest.mark.django_db
+def test_every_small_form_answers_arbitrary_input_with_a_page_or_a_message(sodpa, people, name, data):
+    """Plan items, comments, reopening notes, token names: never a server error; a refused plan
+    form names the field."""
+    from assessments.models import PlanItem
+
+    assessment = AssessmentFactory(region=people["own"], framework=sodpa,
+                                   status=Assessment.Status.SUBMITTED if name == "reopen" else "draft")
+    client = Client()
+    client.force_login(people["consultant" if name == "reopen" else "official"])
+    fields = SMALL_FORMS[name]
+    posted = {field: data.draw(form_text, label=field) for field in fields}
+    url = reverse(name) if name == "api_tokens" else reverse(name, args=[assessment.pk])
+    response = client.post(url, posted)
+    assert response.status_code in (200, 302, 400)
+    if name == "plan_add" and response.status_code in (200, 400) and response.context is not None:
+        form = response.context.get("plan_form")
+        if form is not None and form.errors:
+            assert {f"plan-{field}" for field in form.errors} <= set(fields) | {"plan-__all__"}
+            assert not PlanItem.objects.filter(assessment=assessment).exists()
