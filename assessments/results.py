@@ -17,7 +17,8 @@ from django.utils.translation import gettext
 
 from assessments.benchmarks import PeerComparison, compare_with_peers
 from assessments.models import Assessment
-from assessments.queries import batch_scorecards, framework_with_questionnaire, frameworks_by_id
+from assessments.published import kept_for_published, questionnaire_of
+from assessments.queries import batch_scorecards, frameworks_by_id
 from assessments.recommendations import Recommendations, derive_recommendations, load_rules
 from assessments.scoring import AnswerValue, ScoreCard, score_answers
 from assessments.selectors import answer_values, previous_submitted
@@ -43,7 +44,7 @@ class AssessmentResult:
 
 def score_assessment(*, assessment: Assessment, framework: Framework | None = None) -> ScoreCard:
     """The assessment's ScoreCard under its own framework version (answers and spec only)."""
-    framework = framework or framework_with_questionnaire(assessment.framework_id)
+    framework = framework or questionnaire_of(framework=assessment.framework)
     return score_answers(spec=framework_spec(framework=framework), answers=answer_values(assessment=assessment))
 
 
@@ -51,8 +52,8 @@ def assessment_result(*, assessment: Assessment, with_previous: bool = True, wit
                       with_peers: bool = True, framework: Framework | None = None) -> AssessmentResult:
     """Everything known about one assessment. `framework`: the assessment's framework version with
     its questionnaire, when the caller has it already."""
-    framework = framework or framework_with_questionnaire(assessment.framework_id)
-    spec = framework_spec(framework=framework)
+    framework = framework or questionnaire_of(framework=assessment.framework)
+    spec = kept_for_published(framework=framework, what="spec", build=lambda: framework_spec(framework=framework))
     values = answer_values(assessment=assessment)
     card = score_answers(spec=spec, answers=values)
     previous = None
@@ -77,7 +78,7 @@ def assessment_result(*, assessment: Assessment, with_previous: bool = True, wit
 
 def advice_for(*, assessment: Assessment) -> Recommendations:
     """The recommendations of one assessment (no previous assessment, no peers)."""
-    framework = framework_with_questionnaire(assessment.framework_id)
+    framework = questionnaire_of(framework=assessment.framework)
     card = score_assessment(assessment=assessment, framework=framework)
     return derive_recommendations(card=card, rules=load_rules(framework=framework),
                                   city_type=assessment.region.city_type)
