@@ -4,12 +4,13 @@ Missing scores are drawn at 0 but labelled "no score"."""
 
 from django.utils.translation import gettext as _
 
-from assessments.scoring import TIER_ADVANCED, TIER_BASIC, TIER_INTERMEDIATE, ScoreCard
+from assessments.scoring import ScoreCard
+from frameworks.enums import Tier
 
 PEER_COLOUR = "#fd7e14"
 # The overall line and one line per dimension on the region history chart (Bootstrap's palette).
 HISTORY_COLOURS = ["#212529", "#0d6efd", "#d63384", "#198754", "#6f42c1", "#20c997", "#0dcaf0", "#dc3545"]
-TIER_ORDER = {TIER_BASIC: 0, TIER_INTERMEDIATE: 1, TIER_ADVANCED: 2}
+TIER_ORDER = {tier.value: tier.rank for tier in Tier}
 
 
 def radar_series(*, card: ScoreCard, name: str, dimension_names: dict[str, str]) -> dict:

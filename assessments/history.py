@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from assessments.charts import history_figure, tier_changes
-from assessments.models import Answer, Assessment, PlanItem, Region
+from assessments.models import Assessment, PlanItem, Region
 from assessments.plans import plan_progress
 from assessments.queries import batch_scorecards
 from assessments.recommendations import derive_recommendations, load_rules
 from assessments.scoring import ScoreCard
+from assessments.selectors import answer_values_for, submitted_in_order
 from frameworks.models import Framework
 
 
@@ -58,8 +59,7 @@ class ActedOn:
 
 def submitted_assessments(region: Region) -> list[Assessment]:
     """The region's submitted assessments, oldest first."""
-    return list(Assessment.objects.filter(region=region, status=Assessment.Status.SUBMITTED)
-                .select_related("framework").order_by("submitted_at", "pk"))
+    return list(submitted_in_order(region=region))
 
 
 def _descriptors(framework: Framework) -> dict[str, dict]:
@@ -107,15 +107,6 @@ def acted_on(*, before: ScoreCard, after: ScoreCard, framework: Framework, city_
             for area in advice.weak_areas]
 
 
-def _levels_by_assessment(assessment_ids: list[int]) -> dict[int, dict]:
-    rows = Answer.objects.filter(assessment_id__in=assessment_ids).values_list(
-        "assessment_id", "indicator__code", "level", "not_applicable")
-    levels: dict[int, dict] = {pk: {} for pk in assessment_ids}
-    for assessment_id, code, level, not_applicable in rows:
-        levels[assessment_id][code] = "na" if not_applicable else level
-    return levels
-
-
 def region_history(region: Region, *, tier_labels: dict[str, str]) -> dict:
     """Everything the region history page shows."""
     assessments = submitted_assessments(region)
@@ -144,7 +135,7 @@ def region_history(region: Region, *, tier_labels: dict[str, str]) -> dict:
     if len(assessments) < 2:
         return context
     previous = assessments[-2]
-    levels = _levels_by_assessment([previous.pk, latest.pk])
+    levels = answer_values_for(assessment_ids=[previous.pk, latest.pk])
     context["previous"] = previous
     context["diff"] = indicator_diff(before=levels[previous.pk], after=levels[latest.pk],
                                      before_framework=frameworks[previous.framework_id],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.forms import LEVEL_NAMES
 from assessments.models import Assessment, PlanItem
 from assessments.recommendations import Recommendations
+from assessments.widgets import LeanDateInput, LeanSelect, LeanTextarea, LeanTextInput
 from frameworks.models import Framework, Indicator
 
 ACTION_MAX_LENGTH = 2000
@@ -51,12 +52,14 @@ def plan_indicators(framework: Framework, advice: Recommendations) -> list[Indic
 
 class PlanItemForm(forms.Form):
     action = forms.CharField(label=_("Action"), max_length=ACTION_MAX_LENGTH,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(label=_("Owner"), max_length=200)
-    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}))
-    indicator = forms.ChoiceField(label=_("Indicator"), required=False)
-    target_level = forms.TypedChoiceField(label=_("Target level"), required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("Status"), choices=PlanItem.Status.choices, initial=PlanItem.Status.PLANNED)
+                             widget=LeanTextarea(attrs={"rows": 2}))
+    owner = forms.CharField(label=_("Owner"), max_length=200, widget=LeanTextInput)
+    target_date = forms.DateField(label=_("Target date"), widget=LeanDateInput(format="%Y-%m-%d"))
+    indicator = forms.ChoiceField(label=_("Indicator"), required=False, widget=LeanSelect)
+    target_level = forms.TypedChoiceField(label=_("Target level"), required=False, coerce=int, empty_value=None,
+                                          widget=LeanSelect)
+    status = forms.ChoiceField(label=_("Status"), choices=PlanItem.Status.choices, initial=PlanItem.Status.PLANNED,
+                               widget=LeanSelect)
 
     def __init__(self, *args, indicators: list[Indicator], current: dict[str, int | str | None],
                  instance: PlanItem | None = None, **kwargs):

@@ -9,12 +9,13 @@ answers (1), scored by the pandas batch path.
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import F, OuterRef, Subquery
+from django.conf import settings
 
 from assessments.charts import radar_figure, radar_series
 from assessments.models import Assessment, Region
 from assessments.queries import batch_scorecards, frameworks_by_id
 from assessments.scoring import ScoreCard
+from assessments.selectors import latest_submitted_per_region
 from frameworks.models import Framework
 
 SORT_NAME, SORT_OVERALL = "name", "overall"
@@ -45,19 +46,15 @@ class Row:
 
 def latest_submitted(regions) -> tuple[list[Region], dict[int, Assessment]]:
     """The regions (by name) and each one's latest submitted assessment by submission time."""
-    latest = (Assessment.objects.filter(region=OuterRef("pk"), status=Assessment.Status.SUBMITTED)
-              .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk").values("pk")[:1])
-    regions = list(regions.annotate(latest_id=Subquery(latest)).order_by("name"))
-    ids = [region.latest_id for region in regions if region.latest_id]
-    assessments = Assessment.objects.filter(pk__in=ids).select_related("framework") if ids else []
-    return regions, {assessment.region_id: assessment for assessment in assessments}
+    assessments = latest_submitted_per_region(regions=regions)
+    return list(regions.order_by("name")), {assessment.region_id: assessment for assessment in assessments}
 
 
 def _dimension_columns(frameworks: dict[int, Framework]) -> list[dict]:
     """Dimension codes and names of the framework versions in use (newest version's name first); when
     there is none, those of the latest published SODPA framework, so the table keeps its shape."""
     if not frameworks:
-        fallback = (Framework.objects.published().filter(code="sodpa-2023").order_by("-version")
+        fallback = (Framework.objects.published().filter(code=settings.DEFAULT_FRAMEWORK_CODE).order_by("-version")
                     .prefetch_related("dimensions").first())
         frameworks = {fallback.pk: fallback} if fallback else {}
     columns: dict[str, str] = {}

@@ -6,6 +6,7 @@
 
 from dataclasses import dataclass
 
+from assessments.published import kept_for_published
 from assessments.scoring import TIER_ADVANCED, ScoreCard
 from frameworks.models import (
     Case,
@@ -31,6 +32,11 @@ class RuleSet:
 
 
 def load_rules(*, framework: Framework) -> RuleSet:
+    """The rule data of a framework version (kept per worker for a published one)."""
+    return kept_for_published(framework=framework, what="rules", build=lambda: _read_rules(framework))
+
+
+def _read_rules(framework: Framework) -> RuleSet:
     return RuleSet(
         tier_advice=tuple(TierAdvice.objects.filter(framework=framework)),
         scene_types=tuple(SceneType.objects.filter(framework=framework).prefetch_related("dimensions")),

@@ -14,25 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments import access, history
 from assessments.answering import evidence_digest, save_step
-from assessments.benchmarks import MIN_PEERS, compare_with_peers
+from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
 from assessments.forms import StepForm, field_key
 from assessments.models import Assessment, Comment, PlanItem, StatusChange
 from assessments.plans import PlanItemForm, plan_indicators, plan_progress
-from assessments.queries import (
-    answer_values_by_code,
-    answers_by_indicator,
-    batch_scores,
-    dashboard_regions,
-    framework_with_questionnaire,
-    previous_with_card,
-    scorecard,
-)
-from assessments.recommendations import derive_recommendations, load_rules
-from assessments.scoring import score_answers
+from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
+from assessments.results import assessment_result, score_assessment
 from assessments.templatetags.sodpa import TIER_LABELS
 from frameworks.models import Framework
-from frameworks.spec import framework_spec
 
 
 def _visible_assessment(request, assessment_id: int) -> Assessment:
@@ -63,7 +53,7 @@ def create_assessment(request, region_id: int):
     region = get_object_or_404(access.regions_visible_to(request.user), pk=region_id)
     if not access.can_create_assessment(request.user, region):
         raise PermissionDenied
-    framework = Framework.objects.latest_published("sodpa-2023") or Framework.objects.published().first()
+    framework = Framework.objects.latest_published() or Framework.objects.published().first()
     title = request.POST.get("title", "").strip()[:200] or _("Self-assessment %(date)s") % {
         "date": timezone.localdate().isoformat()}
     assessment = Assessment.objects.create(region=region, framework=framework, title=title, created_by=request.user)
@@ -166,8 +156,7 @@ def submit(request, assessment_id: int):
     if assessment.is_submitted:
         messages.error(request, _("This assessment is already submitted."))
         return redirect("results", assessment.pk)
-    framework = framework_with_questionnaire(assessment.framework_id)
-    card = scorecard(assessment, framework_spec(framework=framework))
+    card = score_assessment(assessment=assessment)
     if not card.is_complete:
         messages.error(request, _("Only a complete assessment can be submitted: %(left)s of %(total)s "
                                   "indicators are still unanswered.") % {
@@ -220,13 +209,11 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
                      edit_form: tuple[int, PlanItemForm] | None = None) -> dict:
     """The results page: scores, radar (with the previous submission and the peer median), peers,
     recommendations, the improvement plan made from this assessment and the previous plan's progress."""
-    framework = framework_with_questionnaire(assessment.framework_id)
-    spec = framework_spec(framework=framework)
-    levels = answer_values_by_code(assessment)
-    card = score_answers(spec=spec, answers=levels)
-    previous, previous_card = previous_with_card(assessment, spec=spec)
-    names = {d.code: d.name for d in framework.dimensions.all()}
-    peers = compare_with_peers(region=assessment.region, card=card, dimension_names=names, overall_name=_("Overall"))
+    result = assessment_result(assessment=assessment)
+    framework, card, levels, advice, peers = result.framework, result.card, result.values, result.advice, result.peers
+    previous = result.previous.assessment if result.previous else None
+    previous_card = result.previous.card if result.previous else None
+    names = result.dimension_names
     peer_name = _("Peer median (%(kind)s)") % {"kind": assessment.region.get_kind_display()}
     figure = radar_figure(
         current=(card, assessment.title),
@@ -234,8 +221,6 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
         dimension_names=names,
         peer=(peers.medians, peer_name) if peers.enough_peers else None,
     )
-    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                    city_type=assessment.region.city_type)
     may_plan = access.may_answer(request.user, assessment.region)
     indicators = plan_indicators(framework, advice)
     items = list(assessment.plan_items.select_related("indicator"))
@@ -275,12 +260,8 @@ def results(request, assessment_id: int):
 
 def _plan_form_inputs(assessment: Assessment) -> tuple[list, dict]:
     """The indicators a plan item may target and the assessment's current levels (by code)."""
-    framework = framework_with_questionnaire(assessment.framework_id)
-    levels = answer_values_by_code(assessment)
-    card = score_answers(spec=framework_spec(framework=framework), answers=levels)
-    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                    city_type=assessment.region.city_type)
-    return plan_indicators(framework, advice), levels
+    result = assessment_result(assessment=assessment, with_previous=False, with_peers=False)
+    return plan_indicators(result.framework, result.advice), dict(result.values)
 
 
 def _planning_assessment(request, assessment_id: int) -> Assessment:

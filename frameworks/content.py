@@ -9,10 +9,11 @@ content. Every text is `{"zh-hans": …, "en": …}`.
 import json
 from pathlib import Path
 
+from frameworks.enums import Tier
 from frameworks.i18n import CONTENT_LANGUAGES
 
 DIMENSION_FILES = ("S", "O", "D", "P", "A")
-TIERS = ("advanced", "intermediate", "basic")
+TIERS = tuple(Tier.values)
 CITY_TYPES = ("port", "industrial", "tourism", "comprehensive")
 
 

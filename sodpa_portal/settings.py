@@ -152,6 +152,8 @@ USE_I18N = True
 USE_TZ = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# The framework new assessments use (its latest published version).
+DEFAULT_FRAMEWORK_CODE = os.environ.get("DEFAULT_FRAMEWORK_CODE") or "sodpa-2023"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -165,8 +167,18 @@ STORAGES = {
     },
 }
 
+# The shared cache (peer tables, computed results, rate limits): every worker and app server sees the
+# same entries. The database by default (table `sodpa_cache`, made by `createcachetable`); Redis
+# when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
+SHARED_CACHE = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+     "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sodpa")}
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sodpa_cache",
+          "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4}}
+)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": SHARED_CACHE,
     # Rendered PDF reports, keyed by the assessment's state (assessments/reports.py).
     "reports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from assessments.published import forget_published
 from frameworks.models import Framework
 from tests.factories import RegionFactory, UserFactory
 
@@ -33,7 +34,9 @@ def people(db):
 
 @pytest.fixture(autouse=True)
 def empty_report_cache():
-    """Each test starts without cached PDFs (primary keys are reused between tests)."""
+    """Each test starts without cached PDFs or peer tables (primary keys are reused between tests)."""
     from django.core.cache import caches
 
     caches["reports"].clear()
+    caches["default"].clear()  # the shared cache (peer tables…): ids are reused between tests
+    forget_published()

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from assessments import exports
 from assessments.models import Answer, Assessment
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from frameworks.models import Indicator
 from tests.factories import AssessmentFactory, RegionFactory
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from assessments.models import Answer, Assessment, Region
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 
 User = get_user_model()
 DEMO_PASSWORD = "sodpa-demo-2026"  # documented in README

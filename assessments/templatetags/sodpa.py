@@ -3,10 +3,12 @@ from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from frameworks.enums import Tier
+
 register = template.Library()
 
-TIER_LABELS = {"advanced": _("Advanced"), "intermediate": _("Intermediate"), "basic": _("Basic")}
-TIER_CLASSES = {"advanced": "text-bg-success", "intermediate": "text-bg-warning", "basic": "text-bg-danger"}
+TIER_LABELS = {tier.value: tier.label for tier in Tier}
+TIER_CLASSES = {tier.value: tier.badge_class for tier in Tier}
 
 
 @register.filter

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, PlanItem, Region, StatusChange
 from assessments.recommendations import derive_recommendations, load_rules
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from frameworks.models import Framework, Indicator
 
 DEMO_PASSWORD = "sodpa-demo-2026"  # noqa: S105 - documented demo password; refused when DEBUG is off
