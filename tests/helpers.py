@@ -1,7 +1,24 @@
 """Small helpers shared by the view tests."""
 
+from django.core.management import call_command
+
 from assessments.models import Answer, Assessment
-from frameworks.models import Indicator
+from frameworks.models import Framework, Indicator
+
+SODPA_CODE, SODPA_VERSION = "sodpa-2023", 1
+
+
+def load_sodpa() -> Framework:
+    """Load the committed fixture of the real framework (idempotent: rows keep their primary keys)."""
+    call_command("loaddata", SODPA_CODE, verbosity=0)
+    return Framework.objects.get(code=SODPA_CODE, version=SODPA_VERSION)
+
+
+def sodpa_framework() -> Framework:
+    """The real framework: already in the database (loaded once per session), or loaded again when a
+    transactional test has flushed the database."""
+    framework = Framework.objects.filter(code=SODPA_CODE, version=SODPA_VERSION).first()
+    return framework if framework is not None else load_sodpa()
 
 
 def fill(assessment: Assessment, level: int = 2, *, skip: int = 0) -> list[Indicator]:
