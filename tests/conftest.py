@@ -10,7 +10,6 @@
   restore, constraints, query counts, atomicity): `make test-postgres` runs only those."""
 
 import os
-import threading
 
 import pytest
 from hypothesis import HealthCheck, Verbosity, settings
@@ -69,20 +68,3 @@ def empty_report_cache():
     from django.core.cache import caches
 
     caches["reports"].clear()
-
-
-@pytest.fixture
-def stalled_pdf(monkeypatch):
-    """The PDF engine never finishes (until the test ends): a time limit is always exceeded, whatever the
-    machine's speed, so tests of the time limit do not depend on timing."""
-    from assessments import reports
-
-    release = threading.Event()
-
-    def never_finishes(html: str) -> bytes:
-        release.wait(60)
-        raise RuntimeError("stalled render released")
-
-    monkeypatch.setattr(reports, "html_to_pdf", never_finishes)
-    yield
-    release.set()
