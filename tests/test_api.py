@@ -580,6 +580,7 @@ def count_queries(path: str, token: str) -> int:
     return len(queries)
 
 
+@pytest.mark.postgres
 def test_lists_run_a_constant_number_of_queries(world, sodpa):
     """Lists score their assessments in one pandas pass, not one score per assessment."""
     own = world["own"]

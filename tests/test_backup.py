@@ -14,6 +14,8 @@ from assessments.models import Assessment, Region
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory
 from tests.helpers import fill, sodpa_framework
 
+pytestmark = pytest.mark.postgres  # locking, concurrency, backup and restore
+
 
 def all_scores() -> dict[int, dict]:
     scores = {}

@@ -64,6 +64,7 @@ def assessments(sodpa):
     }
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_batch_equals_the_single_path_for_every_assessment(sodpa, assessments):
     spec = spec_for(framework=sodpa)
@@ -120,6 +121,7 @@ def test_batch_golden_values(sodpa, assessments):
     assert not math.isnan(partial["P"])
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_batch_matches_the_score_command(sodpa, assessments):
     spec = spec_for(framework=sodpa)

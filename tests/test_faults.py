@@ -14,6 +14,7 @@ from tests.factories import AssessmentFactory
 from tests.helpers import fill, stalled_pdf_engine
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_database_out_of_reach_gives_a_503_within_2_seconds_and_recovers(people):
     client = Client(raise_request_exception=False)

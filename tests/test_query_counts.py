@@ -9,7 +9,7 @@ from assessments.models import Assessment
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory, build_framework
 from tests.helpers import fill
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 MAX_QUERIES = {"dashboard": 14, "questionnaire": 18, "results": 34}  # results: + peers (6), plans (2)
 

@@ -104,6 +104,7 @@ def test_with_the_immediate_backend_a_failing_render_answers_failed(official, as
     assert cached_pdf(assessment) is None
 
 
+@pytest.mark.postgres
 def test_with_the_database_backend_prepare_queues_once_and_a_worker_renders(database_backend, official, assessment):
     url = urls(assessment)
     answer = official.post(url["report_prepare"])
@@ -128,6 +129,7 @@ def test_with_the_database_backend_prepare_queues_once_and_a_worker_renders(data
     assert download.content.startswith(b"%PDF")
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_command_as_in_production_committed_rows_and_fresh_connections(sodpa, people):
     assessment = AssessmentFactory(region=people["own"], framework=sodpa)

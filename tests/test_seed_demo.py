@@ -98,6 +98,7 @@ def test_submitted_demo_assessments_are_complete_and_scored(framework):
             assert 0 < card.completion < 1, assessment
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
 def test_running_twice_creates_no_duplicates(framework):
