@@ -67,7 +67,7 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 
 
 def _user(request: HttpRequest):
-    return request.auth
+    return request.auth  # type: ignore[attr-defined]  # set by django-ninja's authentication
 
 
 def _region_or_404(request: HttpRequest, region_id: int):

@@ -41,7 +41,7 @@ class FrameworkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Framework.Status.PUBLISHED)
 
-    def latest_published(self, code: str) -> "Framework":
+    def latest_published(self, code: str) -> "Framework | None":
         return self.published().filter(code=code).order_by("-version").first()
 
     def with_questionnaire(self):
