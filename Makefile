@@ -37,6 +37,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 # The pinned versions of pyproject's ranges (runtime and test), with hashes.
 lock: $(VENV)/.installed
 	$(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra test \
+		--no-emit-index-url --no-emit-find-links \
 		-o requirements.lock pyproject.toml
 
 # plotly.js is served from our own static files (no CDN): the npm package pinned in package-lock.json.
