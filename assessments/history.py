@@ -8,6 +8,7 @@ and the plan items (1).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -79,7 +80,9 @@ def indicator_diff(*, before: dict[str, int | str | None], after: dict[str, int 
     newer assessment's questionnaire order); "not applicable", unanswered and indicators that only one
     version has are not compared."""
     old, new = _descriptors(before_framework), _descriptors(after_framework)
-    rose, fell, unchanged = [], [], 0
+    rose: list[IndicatorChange] = []
+    fell: list[IndicatorChange] = []
+    unchanged = 0
     for code, info in new.items():
         level_before, level_after = before.get(code), after.get(code)
         if not isinstance(level_before, int) or not isinstance(level_after, int) or code not in old:
@@ -115,7 +118,7 @@ def region_history(region: Region, *, tier_labels: dict[str, str]) -> dict:
     cards = batch_scorecards(assessments, frameworks=frameworks)
     ordered = [cards[a.pk] for a in assessments]
     changes = tier_changes(ordered)
-    timeline = [{"assessment": a, "card": cards[a.pk], "change": change}
+    timeline: list[dict[str, Any]] = [{"assessment": a, "card": cards[a.pk], "change": change}
                 for a, change in zip(assessments, changes, strict=True)]
     context = {"region": region, "timeline": timeline, "figure": None, "latest": None, "previous": None,
                "diff": None, "acted_on": None, "plan": None, "dimension_codes": []}

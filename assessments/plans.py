@@ -4,6 +4,7 @@ should reach; the region's next assessment shows the target against the level ac
 (matched by indicator code, so a newer framework version still compares)."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.utils.text import Truncator
@@ -78,13 +79,14 @@ class PlanItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        self.fields["indicator"].choices = [("", _("— no specific indicator —"))] + [
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = [("", _("— no specific indicator —"))] + [
             (code, f"{code} {Truncator(indicator.question).chars(90)}") for code, indicator in self.indicators.items()]
-        self.fields["target_level"].choices = [("", "—")] + [(level, f"{level} {name}")
+        cast(forms.ChoiceField, self.fields["target_level"]).choices = [("", "—")] + [(level, f"{level} {name}")
                                                              for level, name in LEVEL_NAMES.items()]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "indicator" in self.errors or "target_level" in self.errors:
             return data
         code, level = data.get("indicator") or None, data.get("target_level")
@@ -100,7 +102,7 @@ class PlanItemForm(forms.Form):
         return data
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # BaseForm._post_clean, missing from the stubs
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"

@@ -146,7 +146,7 @@ def report_context(*, assessment: Assessment) -> dict:
         "plan": plan, "previous_plan": previous_plan,
         "report_date": assessment.submitted_at or assessment.updated_at,
         "radar": radar_svg(current=(card, assessment.title),
-                           previous=(previous_card, previous.title) if previous else None,
+                           previous=(previous_card, previous.title) if previous and previous_card else None,
                            dimension_names=names,
                            peer=(peers.medians, peer_name) if peers.enough_peers else None),
     }

@@ -11,6 +11,7 @@ TASKS_BACKEND  "immediate" (default: background work runs inline) or "database" 
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -109,8 +110,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "sodpa_portal.wsgi.application"
 
 
-def _database_settings() -> dict:
-    config = dj_database_url.config(
+def _database_settings() -> dict[str, Any]:
+    config: dict[str, Any] = dj_database_url.config(  # type: ignore[assignment]  # a TypedDict of these keys
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
     )
@@ -177,7 +178,7 @@ SHARED_CACHE = (
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sodpa_cache",
           "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4}}
 )
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": SHARED_CACHE,
     # Rendered PDF reports, keyed by the assessment's state (assessments/reports.py).
     "reports": {
