@@ -7,6 +7,7 @@ submitted assessments (1), their framework versions with the questionnaire (5), 
 and the plan items (1).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from assessments.models import Assessment, PlanItem, Region
 from assessments.plans import plan_progress
 from assessments.queries import batch_scorecards
 from assessments.recommendations import derive_recommendations, load_rules
-from assessments.scoring import ScoreCard
+from assessments.scoring import AnswerValue, ScoreCard
 from assessments.selectors import answer_values_for, submitted_in_order
 from frameworks.models import Framework
 
@@ -74,7 +75,7 @@ def _descriptors(framework: Framework) -> dict[str, dict]:
     }
 
 
-def indicator_diff(*, before: dict[str, int | str | None], after: dict[str, int | str | None],
+def indicator_diff(*, before: Mapping[str, AnswerValue], after: Mapping[str, AnswerValue],
                    before_framework: Framework, after_framework: Framework) -> Diff:
     """Levels per indicator code (0–4, "na" or None) of two assessments → what rose, what fell (in the
     newer assessment's questionnaire order); "not applicable", unanswered and indicators that only one

@@ -3,6 +3,7 @@ with an owner, a target date and, optionally, an indicator of a weak sub-dimensi
 should reach; the region's next assessment shows the target against the level achieved there
 (matched by indicator code, so a newer framework version still compares)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.forms import LEVEL_NAMES
 from assessments.models import Assessment, PlanItem
 from assessments.recommendations import Recommendations
+from assessments.scoring import AnswerValue
 from assessments.widgets import LeanDateInput, LeanSelect, LeanTextarea, LeanTextInput
 from frameworks.models import Framework, Indicator
 
@@ -36,7 +38,7 @@ class PlanProgress:
         return self.achieved >= self.target
 
 
-def plan_progress(items, levels: dict[str, int | str | None]) -> list[PlanProgress]:
+def plan_progress(items, levels: Mapping[str, AnswerValue]) -> list[PlanProgress]:
     """Plan items (made from an earlier assessment) with the level achieved in a newer one, given as
     indicator code → level ("na", or None when unanswered)."""
     return [PlanProgress(item=item, achieved=levels.get(item.indicator.code) if item.indicator else None)
@@ -62,7 +64,7 @@ class PlanItemForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PlanItem.Status.choices, initial=PlanItem.Status.PLANNED,
                                widget=LeanSelect)
 
-    def __init__(self, *args, indicators: list[Indicator], current: dict[str, int | str | None],
+    def __init__(self, *args, indicators: list[Indicator], current: Mapping[str, AnswerValue],
                  instance: PlanItem | None = None, **kwargs):
         self.instance = instance
         self.current = current

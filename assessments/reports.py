@@ -74,7 +74,7 @@ def _plan_digest(assessment_ids: list[int]) -> list:
 
 def report_state_key(*, assessment: Assessment, language: str, result: AssessmentResult | None = None) -> str:
     """The cache key of the assessment's report in `language`: a hash of everything it shows."""
-    result = result or assessment_result(assessment=assessment, with_advice=False)
+    result = result or assessment_result(assessment=assessment)
     previous = result.previous.assessment if result.previous else None
     peers = result.peers
     state = {

@@ -20,7 +20,7 @@ from assessments.forms import StepForm, field_key
 from assessments.models import Assessment, Comment, PlanItem, StatusChange
 from assessments.plans import PlanItemForm, plan_indicators, plan_progress
 from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
-from assessments.results import assessment_result, score_assessment
+from assessments.results import advice_of, assessment_result, score_assessment, scored_assessment
 from assessments.templatetags.sodpa import TIER_LABELS
 from frameworks.models import Framework
 
@@ -260,8 +260,8 @@ def results(request, assessment_id: int):
 
 def _plan_form_inputs(assessment: Assessment) -> tuple[list, dict]:
     """The indicators a plan item may target and the assessment's current levels (by code)."""
-    result = assessment_result(assessment=assessment, with_previous=False, with_peers=False)
-    return plan_indicators(result.framework, result.advice), dict(result.values)
+    scored = scored_assessment(assessment=assessment)
+    return plan_indicators(scored.framework, advice_of(scored=scored)), dict(scored.values)
 
 
 def _planning_assessment(request, assessment_id: int) -> Assessment:

@@ -171,7 +171,7 @@ STORAGES = {
 # The shared cache (peer tables, computed results, rate limits): every worker and app server sees the
 # same entries. The database by default (table `sodpa_cache`, made by `createcachetable`); Redis
 # when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
-SHARED_CACHE = (
+SHARED_CACHE: dict[str, Any] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
      "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sodpa")}
     if os.environ.get("REDIS_URL")

@@ -63,11 +63,18 @@ def people(db):
     return {"own": own, "other": other, **users}
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
 @pytest.fixture(autouse=True)
-def empty_report_cache():
-    """Each test starts without cached PDFs or peer tables (primary keys are reused between tests)."""
+def empty_caches(request):
+    """Each test starts without cached PDFs, peer tables or kept questionnaires (primary keys are
+    reused between tests). The shared cache is a table of the test database: emptied only by tests
+    that may use the database."""
     from django.core.cache import caches
 
     caches["reports"].clear()
-    caches["default"].clear()  # the shared cache (peer tables…): ids are reused between tests
     forget_published()
+    if request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("_django_db_helper")  # the test's database, as its marker or fixtures ask
+        caches["default"].clear()
