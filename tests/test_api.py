@@ -313,11 +313,10 @@ def test_benchmarks_pass_the_filters_and_give_the_aggregates(world, monkeypatch)
     assert calls[-1] == {"regions_qs": None, "kind": None, "city_type": None, "tier": None}
 
 
-def test_benchmarks_of_a_small_group_give_no_figures(world, monkeypatch):
-    monkeypatch.setattr(endpoints, "_peer_benchmarks",
-                        lambda: lambda **filters: {"count": 3, "enough_peers": False})
+def test_benchmarks_of_a_refused_group_give_no_figures_and_no_count(world, monkeypatch):
+    monkeypatch.setattr(endpoints, "_peer_benchmarks", lambda: lambda **filters: {"enough_peers": False})
     assert get_json("/api/benchmarks?kind=park", world["official"]) == {
-        "filters": {"kind": "park", "city_type": None, "tier": None}, "count": 3, "enough_peers": False,
+        "filters": {"kind": "park", "city_type": None, "tier": None}, "enough_peers": False,
         "overall": None, "dimensions": None}
 
 
@@ -337,8 +336,9 @@ def test_benchmarks_with_the_real_module(world):
         "assessments.benchmarks", reason="assessments/benchmarks.py (peer_benchmarks) is not written yet")
     data = get_json("/api/benchmarks", world["official"])
     expected = benchmarks.peer_benchmarks()
-    assert data["count"] == expected["count"] == 2  # the latest submitted assessment of each region
-    assert data["enough_peers"] is False and data["overall"] is None and data["dimensions"] is None
+    assert expected == {"enough_peers": False}  # two regions: no count either
+    assert data == {"filters": {"kind": None, "city_type": None, "tier": None}, "enough_peers": False,
+                    "overall": None, "dimensions": None}
     assert "黄山市" not in json.dumps(data, ensure_ascii=False)
 
 
@@ -356,8 +356,8 @@ def test_benchmarks_of_five_peers_with_the_real_module(world, sodpa):
         "filters": {"kind": "city", "city_type": "port", "tier": None}, "count": 5, "enough_peers": True,
         "overall": stats, "dimensions": dict.fromkeys("SODPA", stats)}
     advanced = get_json("/api/benchmarks?kind=city&tier=advanced", world["nobody"])
-    assert (advanced["count"], advanced["enough_peers"], advanced["overall"]) == (2, False, None)
-    assert get_json("/api/benchmarks?kind=park", world["nobody"])["count"] == 0
+    assert "count" not in advanced and (advanced["enough_peers"], advanced["overall"]) == (False, None)
+    assert "count" not in get_json("/api/benchmarks?kind=park", world["nobody"])
 
 
 # Scope -------------------------------------------------------------------------------------------
