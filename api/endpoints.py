@@ -159,18 +159,18 @@ def assessment_recommendations(request, response: HttpResponse, assessment_id: i
 
 
 @api.get("/benchmarks", response={200: BenchmarksOut, 401: Message, 422: ERRORS[422]},
-         url_name="api_benchmarks", tags=["benchmarks"], summary="Peer benchmarks (aggregates only)")
+         url_name="api_benchmarks", tags=["benchmarks"], summary="Peer benchmarks (aggregates only)",
+         exclude_unset=True)
 def benchmarks(request, kind: Kind | None = None, city_type: CityTypeCode | None = None,
                tier: TierCode | None = None):
     """Count, mean, median and quartiles of the overall and dimension scores over the latest submitted
     assessment of every region in the group (all regions, not only yours: peers are the point).
-    No region is named, and a group of fewer than 5 regions gives no figures (`enough_peers` false)."""
+    No region is named. A group of fewer than 5 regions, one whose complement within a larger published
+    group is under 5, or one whose figures with other groups' would give a region's scores or tier away,
+    gives `enough_peers` false and neither count nor figures."""
     result = peer_benchmarks(kind=kind, city_type=city_type, tier=tier)
-    enough = result.get("enough_peers", True)
-    return {
-        "filters": {"kind": kind, "city_type": city_type, "tier": tier},
-        "count": result["count"],
-        "enough_peers": enough,
-        "overall": result.get("overall") if enough else None,
-        "dimensions": result.get("dimensions") if enough else None,
-    }
+    filters = {"kind": kind, "city_type": city_type, "tier": tier}
+    if not result.get("enough_peers", True):
+        return {"filters": filters, "enough_peers": False, "overall": None, "dimensions": None}
+    return {"filters": filters, "count": result["count"], "enough_peers": True,
+            "overall": result["overall"], "dimensions": result["dimensions"]}

@@ -325,7 +325,10 @@ class BenchmarkFilters(Schema):
 
 class BenchmarksOut(Schema):
     filters: BenchmarkFilters
-    count: int = Field(description="regions in the group (their latest submitted assessment)")
-    enough_peers: bool = Field(description="false under 5 regions: then no figures are given")
+    count: int | None = Field(None, description="regions in the group (their latest submitted assessment); "
+                                                "absent when enough_peers is false")
+    enough_peers: bool = Field(description="false under 5 regions, or when the group's figures together with "
+                                           "other groups' would give a region's scores or tier away: then no "
+                                           "count and no figures are given")
     overall: Statistics | None
     dimensions: dict[str, Statistics] | None

@@ -6,8 +6,12 @@ Per dimension and overall: mean, median and quartiles (pandas' linear interpolat
 `Series.quantile`), over the regions that have a score there; a region's percentile is its
 percentile rank in the group: the share of the group scoring below it, ties counted half.
 
-Privacy: only aggregates, and only when the group has at least `MIN_PEERS` regions; otherwise just
-the count and `enough_peers: false`. Nothing here names a region.
+Privacy: only aggregates, and only of the groups that `assessments.disclosure` lets through: at least
+`MIN_PEERS` regions, no complement under `MIN_PEERS` within a larger published group, and no
+combination of published answers that gives a region's score or tier. Any other group gives only
+`enough_peers: false`, without a count. Nothing here names a region. The API, `benchmark_regions`, the
+results page and the PDF all go through `peer_benchmarks` or `compare_with_peers`, so through the same
+decision, taken over every filter combination at once (cached per state of the peer table).
 
 A constant number of queries whatever the number of regions: the latest submitted assessments with
 their regions (1), their framework versions (4) and their answers (1), scored by the pandas batch path.
@@ -21,10 +25,12 @@ import pandas as pd
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
+from assessments.disclosure import Decision, Member, decide
 from assessments.models import Answer, Assessment, Region
 from assessments.queries import batch_scorecards
-from assessments.scoring import BOUNDARY_TOLERANCE, ScoreCard
+from assessments.scoring import BOUNDARY_TOLERANCE, TIER_ADVANCED, TIER_BASIC, TIER_INTERMEDIATE, ScoreCard
 from assessments.selectors import latest_submitted_per_region
+from frameworks.models import CityType
 
 MIN_PEERS = 5
 # Scoring every peer on each results page and report grew with the number of regions (the hot spot
@@ -32,6 +38,7 @@ MIN_PEERS = 5
 PEER_FRAME_SECONDS = 600
 OVERALL = "overall"
 BASE_COLUMNS = ["region", "kind", "city_type", "tier", OVERALL]
+TIERS = (TIER_ADVANCED, TIER_INTERMEDIATE, TIER_BASIC)
 
 
 def latest_submitted(regions_qs: QuerySet[Region]) -> list[Assessment]:
@@ -109,13 +116,25 @@ def statistics(values: pd.Series) -> dict:
             "p25": _number(values.quantile(0.25)), "p75": _number(values.quantile(0.75))}
 
 
+def disclosure(frame: pd.DataFrame) -> Decision:
+    """Which filter groups of the peer table may be published (`assessments.disclosure.decide`; cached
+    there on the number of regions per kind, city type, tier and scored columns)."""
+    scores = [OVERALL, *dimension_codes(frame)]
+    present = frame[scores].notna().to_numpy()
+    members = [Member(kind=kind, city_type=city_type, tier=tier if isinstance(tier, str) else None,
+                      scored=frozenset(code for code, has in zip(scores, row, strict=True) if has))
+               for kind, city_type, tier, row in zip(frame["kind"], frame["city_type"], frame["tier"], present,
+                                                     strict=True)]
+    return decide(members=members, kinds=Region.Kind.values, city_types=CityType.values, tiers=TIERS,
+                  minimum=MIN_PEERS)
+
+
 def summarise(frame: pd.DataFrame) -> dict:
-    """The `benchmark_regions --format json` document of a group."""
-    count = len(frame)
-    if count < MIN_PEERS:
-        return {"count": count, "enough_peers": False}
+    """The `benchmark_regions --format json` document of a group that may be published."""
+    if len(frame) < MIN_PEERS:
+        return {"enough_peers": False}
     return {
-        "count": count,
+        "count": len(frame),
         OVERALL: statistics(frame[OVERALL]),
         "dimensions": {code: statistics(frame[code]) for code in dimension_codes(frame)},
     }
@@ -125,13 +144,11 @@ def peer_benchmarks(*, regions_qs: QuerySet[Region] | None = None, kind: str | N
                     city_type: str | None = None, tier: str | None = None) -> dict:
     """`{"count": n, "overall": {"mean", "median", "p25", "p75"}, "dimensions": {"S": {…}, …}}` over
     the latest submitted assessment of each region of `regions_qs` (default: every region) in the
-    filter; `{"count": n, "enough_peers": false}` when fewer than MIN_PEERS regions are in it."""
-    regions = Region.objects.all() if regions_qs is None else regions_qs
-    if kind:
-        regions = regions.filter(kind=kind)
-    if city_type:
-        regions = regions.filter(city_type=city_type)
-    return summarise(filter_frame(peer_frame(regions), tier=tier))
+    filter, when `disclosure` lets the group through; otherwise only `{"enough_peers": false}`."""
+    frame = peer_frame(regions_qs)
+    if not disclosure(frame).allows(kind=kind, city_type=city_type, tier=tier):
+        return {"enough_peers": False}
+    return summarise(filter_frame(frame, kind=kind, city_type=city_type, tier=tier))
 
 
 def percentile_rank(values, score: float | None) -> float | None:
@@ -162,7 +179,7 @@ class PeerComparison:
     """An assessment against the peers of its region's kind (all regions, only as aggregates)."""
 
     kind: str
-    count: int
+    count: int | None  # None when the group may not be published (then no count either)
     enough_peers: bool
     rows: tuple[PeerRow, ...] = ()  # overall first, then the dimensions; empty without enough peers
 
@@ -180,10 +197,12 @@ class PeerComparison:
 def compare_with_peers(*, region: Region, card: ScoreCard, dimension_names: dict[str, str],
                        overall_name: str) -> PeerComparison:
     """The card's overall and dimension scores against the latest submitted assessments of every
-    region of the same kind, with the card's percentile in each."""
-    frame = peer_frame(Region.objects.filter(kind=region.kind))
-    if len(frame) < MIN_PEERS:
-        return PeerComparison(kind=region.kind, count=len(frame), enough_peers=False)
+    region of the same kind, with the card's percentile in each; nothing when `disclosure` refuses
+    that group."""
+    every = peer_frame()
+    if not disclosure(every).allows(kind=region.kind):
+        return PeerComparison(kind=region.kind, count=None, enough_peers=False)
+    frame = filter_frame(every, kind=region.kind)
     rows = []
     scores = [(OVERALL, overall_name, card.overall)] + [
         (dim.code, dimension_names.get(dim.code, dim.code), dim.score) for dim in card.dimensions]

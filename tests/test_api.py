@@ -314,6 +314,13 @@ def test_benchmarks_pass_the_filters_and_give_the_aggregates(world, monkeypatch)
     assert calls[-1] == {"regions_qs": None, "kind": None, "city_type": None, "tier": None}
 
 
+def test_benchmarks_of_a_refused_group_give_no_figures_and_no_count(world, monkeypatch):
+    monkeypatch.setattr(endpoints, "peer_benchmarks", lambda **filters: {"enough_peers": False})
+    assert get_json("/api/benchmarks?kind=park", world["official"]) == {
+        "filters": {"kind": "park", "city_type": None, "tier": None}, "enough_peers": False,
+        "overall": None, "dimensions": None}
+
+
 @pytest.mark.parametrize("query", ["kind=country", "city_type=capital", "tier=expert"])
 def test_benchmarks_refuse_unknown_filters(world, query):
     assert get(f"/api/benchmarks?{query}", token_for(world["official"])).status_code == 422
@@ -322,8 +329,9 @@ def test_benchmarks_refuse_unknown_filters(world, query):
 def test_benchmarks_of_a_small_group_give_no_figures(world):
     data = get_json("/api/benchmarks", world["official"])
     expected = peer_benchmarks()
-    assert data["count"] == expected["count"] == 2  # the latest submitted assessment of each region
-    assert data["enough_peers"] is False and data["overall"] is None and data["dimensions"] is None
+    assert expected == {"enough_peers": False}  # two regions: no count either
+    assert data == {"filters": {"kind": None, "city_type": None, "tier": None}, "enough_peers": False,
+                    "overall": None, "dimensions": None}
     assert "黄山市" not in json.dumps(data, ensure_ascii=False)
 
 
@@ -339,8 +347,8 @@ def test_benchmarks_of_five_peers(world, sodpa):
         "filters": {"kind": "city", "city_type": "port", "tier": None}, "count": 5, "enough_peers": True,
         "overall": stats, "dimensions": dict.fromkeys("SODPA", stats)}
     advanced = get_json("/api/benchmarks?kind=city&tier=advanced", world["nobody"])
-    assert (advanced["count"], advanced["enough_peers"], advanced["overall"]) == (2, False, None)
-    assert get_json("/api/benchmarks?kind=park", world["nobody"])["count"] == 0
+    assert "count" not in advanced and (advanced["enough_peers"], advanced["overall"]) == (False, None)
+    assert "count" not in get_json("/api/benchmarks?kind=park", world["nobody"])
 
 
 # Scope -------------------------------------------------------------------------------------------

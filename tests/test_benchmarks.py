@@ -99,7 +99,7 @@ def expected(frame: pd.DataFrame) -> dict:
                 "p75": column.quantile(0.75)}
 
     if len(frame) < MIN_PEERS:
-        return {"count": len(frame), "enough_peers": False}
+        return {"enough_peers": False}
     return {"count": len(frame), "overall": stats(frame["overall"]),
             "dimensions": {code: stats(frame[code]) for code in "SODPA"}}
 
@@ -112,10 +112,10 @@ def command(*options) -> dict:
 
 def assert_same(actual: dict, wanted: dict) -> None:
     assert actual.keys() == wanted.keys()
-    assert actual["count"] == wanted["count"]
     if "enough_peers" in wanted:
         assert actual == wanted
         return
+    assert actual["count"] == wanted["count"]
     assert list(actual["dimensions"]) == ["S", "O", "D", "P", "A"]
     for got, want in [(actual["overall"], wanted["overall"])] + [
             (actual["dimensions"][code], wanted["dimensions"][code]) for code in "SODPA"]:
@@ -146,26 +146,27 @@ def test_filters_by_kind_and_city_type(regions, options):
     assert_same(command(*options), expected(frame))
 
 
-def test_filter_by_tier_of_the_latest_overall(regions):
+def test_a_tier_filter_that_takes_in_a_whole_group_is_refused(regions):
+    """Every region here is intermediate: publishing `tier=intermediate` (12 regions, the same as no
+    filter) would tell each region's tier. The tier filter with figures: tests/test_benchmark_disclosure.py."""
     frame = independent_frame()
-    tier = frame["tier"].value_counts().idxmax()
-    group = frame[frame["tier"] == tier]
-    assert len(group) >= MIN_PEERS
-    assert_same(command("--tier", tier), expected(group))
-    assert_same(peer_benchmarks(tier=tier), expected(group))
-    assert_same(peer_benchmarks(kind="city", tier=tier),
-                expected(group[group["kind"] == "city"]))
+    assert set(frame["tier"]) == {"intermediate"} and len(frame) == 12
+    assert command("--tier", "intermediate") == {"enough_peers": False}
+    assert peer_benchmarks(tier="intermediate") == peer_benchmarks(kind="city", tier="intermediate") == {
+        "enough_peers": False}
+    assert_same(command(), expected(frame))
 
 
-@pytest.mark.parametrize(("options", "count"), [
-    (("--kind", "park"), 2), (("--kind", "city", "--city-type", "tourism"), 1), (("--city-type", "tourism"), 1)])
-def test_a_group_under_five_gives_no_figures(regions, options, count):
+@pytest.mark.parametrize("options", [("--kind", "park"), ("--kind", "city", "--city-type", "tourism"),
+                                     ("--city-type", "tourism"), ("--kind", "district")])
+def test_a_group_under_five_gives_no_figures_and_no_count(regions, options):
     out = io.StringIO()
     call_command("benchmark_regions", "--format", "json", *options, stdout=out)
-    assert out.getvalue().strip() == json.dumps({"count": count, "enough_peers": False})
+    assert out.getvalue().strip() == json.dumps({"enough_peers": False})
     table = io.StringIO()
     call_command("benchmark_regions", "--format", "table", *options, stdout=table)
-    assert table.getvalue() == f"regions: {count}\nnot enough peers: fewer than 5 regions in the group, no figures\n"
+    assert table.getvalue() == ("not enough peers: fewer than 5 regions in the group, or its figures with other "
+                                "groups' would give a region's scores or tier away; no figures\n")
 
 
 def test_the_table_format_and_nothing_names_a_region(regions):
@@ -182,8 +183,8 @@ def test_peer_benchmarks_over_a_given_set_of_regions(regions):
     frame = independent_frame()
     port = Region.objects.filter(city_type="port")
     assert_same(peer_benchmarks(regions_qs=port), expected(frame[frame["city_type"] == "port"]))
-    assert peer_benchmarks(regions_qs=port, kind="district") == {"count": 2, "enough_peers": False}
-    assert peer_benchmarks(regions_qs=Region.objects.none()) == {"count": 0, "enough_peers": False}
+    assert peer_benchmarks(regions_qs=port, kind="district") == {"enough_peers": False}
+    assert peer_benchmarks(regions_qs=Region.objects.none()) == {"enough_peers": False}
 
 
 @pytest.mark.parametrize(("values", "score", "percentile"), [
@@ -208,8 +209,9 @@ def test_percentile_rank_treats_a_float_hair_as_equal():
 
 @pytest.fixture
 def peers(people):
-    """Cities with a latest overall of 50 (own), 25 (黄山市), 50, 75, 100; a park of 100 and a city with
-    only a draft, which are not peers."""
+    """Cities with a latest overall of 50 (own), 25 (黄山市), 50, 75, 100; five parks of 0 to 100 and a
+    city with only a draft, which are not peers (five parks: with fewer, the cities' figures and those of
+    all regions would tell the parks' by difference, and the cities' would be refused)."""
     framework = build_framework({"S": {"S1": [(1.0, False)]}, "O": {"O1": [(1.0, False)]}})
     indicators = list(Indicator.objects.filter(subdimension__dimension__framework=framework))
 
@@ -224,7 +226,9 @@ def peers(people):
     others = [RegionFactory(name=name) for name in ("邻市甲", "邻市乙", "邻市丙")]
     for region, level in zip(others, (2, 3, 4), strict=True):
         assess(region, level, title=f"{region.name} 2026")
-    assess(RegionFactory(name="高分园区", kind="park"), 4, title="园区 B")
+    for level in range(5):
+        assess(RegionFactory(name=f"高分园区{level}", kind="park", city_type="industrial"), level,
+               title=f"园区 B{level}")
     assess(RegionFactory(name="草稿市"), 4, title="草稿", status=Assessment.Status.DRAFT)
     return {"own": own, "others": others}
 
@@ -271,7 +275,7 @@ def test_under_five_peers_the_page_shows_no_figures(client, people, peers):
     Assessment.objects.filter(title="邻市丙 2026").update(status=Assessment.Status.DRAFT, submitted_at=None)
     response = results(client, people, peers["own"])
     assert (response.context["peers"].count, response.context["peers"].enough_peers,
-            response.context["peers"].rows) == (4, False, ())
+            response.context["peers"].rows) == (None, False, ())
     page = response.content.decode()
     assert 'id="not-enough-peers"' in page and "Not enough peers: fewer than 5 regions of this kind" in page
     assert 'id="peer-table"' not in page and "Peer median" not in page

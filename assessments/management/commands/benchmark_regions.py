@@ -14,8 +14,9 @@ def _cell(value: float | None) -> str:
 
 class Command(BaseCommand):
     help = ("Peer benchmarks over the latest submitted assessment of every region in the filter: count, and "
-            "per dimension and overall the mean, median and quartiles (aggregates only; no figures for a "
-            "group of fewer than 5 regions).")
+            "per dimension and overall the mean, median and quartiles (aggregates only; no figures and no "
+            "count for a group of fewer than 5 regions, or one whose figures combined with other groups' "
+            "would give away a region's scores or tier).")
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "table"], default="json")
@@ -29,10 +30,11 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
-        self.stdout.write(f"regions: {result['count']}")
         if not result.get("overall"):
-            self.stdout.write(f"not enough peers: fewer than {MIN_PEERS} regions in the group, no figures")
+            self.stdout.write(f"not enough peers: fewer than {MIN_PEERS} regions in the group, or its figures with "
+                              "other groups' would give a region's scores or tier away; no figures")
             return
+        self.stdout.write(f"regions: {result['count']}")
         self.stdout.write(f"{'':<8}{'mean':>8}{'median':>8}{'p25':>8}{'p75':>8}")
         for code, stats in [("overall", result["overall"]), *result["dimensions"].items()]:
             cells = "".join(f"{_cell(stats[key]):>8}" for key in ("mean", "median", "p25", "p75"))
