@@ -152,6 +152,8 @@ def control_character_problem(text: str, position: int, where: str) -> str:
 
 
 CSV_ERRORS = {
+    "field larger than field limit": lambda: _("a value of more than %(limit)s characters: is a closing quote "
+                                               "(\") missing?") % {"limit": f"{csv.field_size_limit():,}"},
     "unexpected end of data": lambda: _("a quoted value starting on this line is never closed: a closing "
                                         "quote (\") is missing, so the rest of the file would be its text"),
     "',' expected after '\"'": lambda: _("a quote (\") inside a quoted value must be doubled (\"\"), "
@@ -188,7 +190,7 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as error:
-        explain = CSV_ERRORS.get(str(error))
+        explain = CSV_ERRORS.get(str(error).split(" (")[0])
         problems.append(_("line %(line)s: %(problem)s") % {
             "line": start, "problem": explain() if explain else _("not valid CSV (%(error)s)") % {"error": error}})
     if problems:
@@ -224,8 +226,8 @@ def _inspect_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) 
                 return [_("%(where)s: unpacks to more than %(limit)s") % {"where": where,
                                                                           "limit": _kb(XLSX_MAX_MEMBER_BYTES)}]
             if DECLARATIONS.search(tail + chunk):
-                return [_("%(where)s: contains an XML document type or entity declaration (<!DOCTYPE, "
-                          "<!ENTITY>); workbooks never do, and they are refused (entity expansion, "
+                return [_("%(where)s: contains an XML document type or entity declaration (<!DOCTYPE or "
+                          "<!ENTITY); workbooks never do, and they are refused (entity expansion, "
                           "external entities)") % {"where": where}]
             tail = chunk[-32:]
     return []
@@ -272,11 +274,11 @@ def read_xlsx(path: Path) -> tuple[list, list[list], list[int]]:
             workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
             try:
                 sheet = workbook.worksheets[0]
-                for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS,
+                for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS,
                                                              values_only=True), start=1):
                     if header is None:
                         header = list(row)
-                    elif number > MAX_ROWS:
+                    elif number > MAX_ROWS + 1:
                         if any(value is not None for value in row):
                             problems.append(_("line %(line)s: more than %(limit)s rows; an answer file has one "
                                               "row per indicator") % {"line": number, "limit": MAX_ROWS})

@@ -85,20 +85,21 @@ def text_problem(value: str, where: str, *, max_length: int | None = None, multi
     """Control characters (tab and line breaks allowed where `multiline`) and overlong text."""
     found = CONTROL.search(value) if multiline else re.search(r"[\t\n\r]", value) or CONTROL.search(value)
     if found:
-        return (_("%(where)s: control character U+%(code)04X at position %(position)s is not allowed")
-                % {"where": where, "code": ord(value[found.start()]), "position": found.start() + 1})
+        code = ord(value[found.start()])
+        message = (_("%(where)s: control character U+%(code)04X at position %(position)s is not allowed")
+                   if code < 0xD800 else
+                   _("%(where)s: lone surrogate U+%(code)04X at position %(position)s is not allowed"))
+        return message % {"where": where, "code": code, "position": found.start() + 1}
     if max_length is not None and len(value) > max_length:
         return (_("%(where)s: %(length)s characters; at most %(limit)s are allowed")
                 % {"where": where, "length": f"{len(value):,}", "limit": max_length})
     return None
 
 
-def _text(data: dict, key: str, where: str, problems: list[str], *, max_length: int | None = None,
-          required: bool = False) -> str:
+def _text(data: dict, key: str, where: str, problems: list[str], *, max_length: int | None = None) -> str:
+    """An optional text value of a JSON object; "" when absent or not acceptable (a problem is noted)."""
     value = data.get(key)
-    if value is None or (value == "" and not required):
-        if required:
-            problems.append(_("%(where)s: missing") % {"where": where})
+    if value is None:
         return ""
     if not isinstance(value, str):
         problems.append(_("%(where)s: must be text, got %(value)s") % {"where": where, "value": shown(value)})
