@@ -201,7 +201,8 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
 # --- XLSX -------------------------------------------------------------------------------------------
 
 
-def _inspect_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> list[str]:
+def _inspect_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, unpacked: list[int]) -> list[str]:
+    """Problems of one member; `unpacked` holds the bytes unpacked so far, all members together."""
     where = f"{name} [{info.filename[:80]}]"
     if info.flag_bits & 0x1:
         return [_("%(where)s: the member is encrypted") % {"where": where}]
@@ -222,6 +223,10 @@ def _inspect_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) 
                 return [_("%(where)s: an archive inside the workbook; nested archives are refused")
                         % {"where": where}]
             seen += len(chunk)
+            unpacked[0] += len(chunk)
+            if unpacked[0] > XLSX_MAX_TOTAL_BYTES:  # the headers lied about the sizes
+                return [_("%(where)s: the workbook unpacks to more than %(limit)s")
+                        % {"where": where, "limit": _kb(XLSX_MAX_TOTAL_BYTES)}]
             if seen > XLSX_MAX_MEMBER_BYTES:  # the header lied about the size
                 return [_("%(where)s: unpacks to more than %(limit)s") % {"where": where,
                                                                           "limit": _kb(XLSX_MAX_MEMBER_BYTES)}]
@@ -252,7 +257,12 @@ def inspect_xlsx(path: Path) -> None:
                 raise ImportProblems([_("%(file)s: unpacks to %(size)s; a workbook is limited to %(limit)s "
                                         "unpacked (a decompression bomb?)")
                                       % {"file": name, "size": _kb(total), "limit": _kb(XLSX_MAX_TOTAL_BYTES)}])
-            problems = [problem for info in members for problem in _inspect_member(archive, info, name)]
+            unpacked = [0]
+            problems = []
+            for info in members:
+                problems += _inspect_member(archive, info, name, unpacked)
+                if unpacked[0] > XLSX_MAX_TOTAL_BYTES:
+                    break
     except ImportProblems:
         raise
     except Exception as error:  # noqa: BLE001 - any failure of the zip reader on a hostile file

@@ -15,6 +15,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -46,16 +47,20 @@ def workbook_parts(rows=(("indicator", "level", "evidence"), ("S1.1", 3, "规划
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def zip_bytes(parts: dict[str, bytes], *, big: dict[str, tuple[bytes, int]] | None = None, level: int = 9) -> bytes:
-    """A zip of `parts`, plus members streamed from (chunk, repeat) so that no large string is built."""
+def zip_bytes(parts: dict[str, bytes], *, big: dict[str, tuple] | None = None, level: int = 9) -> bytes:
+    """A zip of `parts`, plus members streamed from (chunk, repeat) or (head, chunk, repeat, tail), so
+    that no large string is built."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
-        for name, (chunk, repeat) in (big or {}).items():
+        for name, spec in (big or {}).items():
+            head, chunk, repeat, tail = spec if len(spec) == 4 else (b"", *spec, b"")
             with archive.open(name, "w", force_zip64=True) as member:
+                member.write(head)
                 for _ in range(repeat):
                     member.write(chunk)
+                member.write(tail)
     return buffer.getvalue()
 
 
@@ -92,7 +97,9 @@ def with_member(name: str, data: bytes) -> bytes:
 
 
 SHEET = "xl/worksheets/sheet1.xml"
-SHARED = "xl/sharedStrings.xml"
+SHEET_HEAD = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+              b'<row><c t="inlineStr"><is><t>indicator</t></is></c><c t="inlineStr"><is><t>level</t></is></c></row>')
+SHEET_TAIL = b"</sheetData></worksheet>"
 
 
 def nested_zip() -> bytes:
@@ -103,10 +110,12 @@ def many_members() -> bytes:
     return zip_bytes({**workbook_parts(), **{f"customXml/item{n}.xml": b"<a/>" for n in range(3000)}})
 
 
-def honest_bomb() -> bytes:  # 64 MB of rows behind about 100 KB
+@cache
+def honest_bomb() -> bytes:  # a valid sheet of 64 MB of rows behind about 100 KB
     parts = workbook_parts()
     del parts[SHEET]
-    return zip_bytes(parts, big={SHEET: (b'<row r="1"><c r="A1"/></row>' * 4096, 64 * MB // (28 * 4096))})
+    row = b'<row><c t="inlineStr"><is><t>S1.1</t></is></c><c><v>3</v></c></row>'
+    return zip_bytes(parts, big={SHEET: (SHEET_HEAD, row * 1024, 64 * MB // (len(row) * 1024), SHEET_TAIL)})
 
 
 def spread_bomb() -> bytes:  # 30 members of 1 MB each: every one small, together too big
@@ -118,10 +127,10 @@ def ratio_bomb() -> bytes:  # 8 MB in one member compressed about 1000 to 1
 
 
 def oversized_member() -> bytes:  # 15 MB of not-so-compressible XML: over the per-member limit
-    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n * 7919) for n in range(1, 20000))
+    rows = b"".join(b'<row><c><v>%d</v></c></row>' % (n * 7919) for n in range(1, 20000))
     parts = workbook_parts()
     del parts[SHEET]
-    return zip_bytes(parts, big={SHEET: (rows, 15 * MB // len(rows) + 1)}, level=1)
+    return zip_bytes(parts, big={SHEET: (SHEET_HEAD, rows, 15 * MB // len(rows) + 1, SHEET_TAIL)}, level=1)
 
 
 def lying_bomb() -> bytes:  # the headers say 24 GiB
@@ -137,11 +146,11 @@ def utf16_entities() -> bytes:
                        .encode("utf-16"))
 
 
-def external_entity() -> bytes:
-    xml = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-           '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-           "<si><t>&xxe;</t></si></sst>")
-    return with_member(SHARED, xml.encode())
+def external_entity() -> bytes:  # the evidence would be the content of /etc/passwd
+    xml = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+           + SHEET_HEAD[:-6] + b'<c t="inlineStr"><is><t>evidence</t></is></c></row><row><c t="inlineStr"><is>'
+           b'<t>S1.1</t></is></c><c><v>3</v></c><c t="inlineStr"><is><t>&xxe;</t></is></c></row>' + SHEET_TAIL)
+    return with_member(SHEET, xml)
 
 
 def huge_dimension() -> bytes:  # declares the whole sheet and puts one cell in its last row
