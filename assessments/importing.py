@@ -81,6 +81,13 @@ def _level(raw, where: str, problems: list[str]) -> AnswerValue:
     return raw
 
 
+def key_text(key: str) -> str:
+    """A JSON key as part of a location: as it is when short and printable, else quoted and cut."""
+    if len(key) <= 40 and not CONTROL.search(key) and not re.search(r"[\s]", key):
+        return key
+    return shown(key)
+
+
 def text_problem(value: str, where: str, *, max_length: int | None = None, multiline: bool = False) -> str | None:
     """Control characters (tab and line breaks allowed where `multiline`) and overlong text."""
     found = CONTROL.search(value) if multiline else re.search(r"[\t\n\r]", value) or CONTROL.search(value)
@@ -113,7 +120,7 @@ def _text(data: dict, key: str, where: str, problems: list[str], *, max_length: 
 def _duplicates(obj, where: str) -> list[str]:
     names = getattr(obj, "duplicates", [])
     return [_("%(where)s: key %(key)s is given more than once") % {
-        "where": f"{where}.{key}" if where else key, "key": shown(key)} for key in names]
+        "where": f"{where}.{key_text(key)}" if where else key_text(key), "key": shown(key)} for key in names]
 
 
 def parse_json(data) -> AnswerFile:
@@ -149,13 +156,13 @@ def parse_json(data) -> AnswerFile:
         submit=submit is True, problems=problems,
     )
     for code, text in evidence.items():
-        if problem := text_problem(text, f"evidence.{code}", max_length=EVIDENCE_MAX_LENGTH, multiline=True):
+        if problem := text_problem(text, f"evidence.{key_text(code)}", max_length=EVIDENCE_MAX_LENGTH, multiline=True):
             problems.append(problem)
         else:
             parsed.evidence[code] = text
     for code, raw in answers_in.items():
-        parsed.where[code] = f"answers.{code}"
-        parsed.answers[code] = _level(raw, f"answers.{code}", problems)
+        parsed.where[code] = f"answers.{key_text(code)}"
+        parsed.answers[code] = _level(raw, parsed.where[code], problems)
     return parsed
 
 
@@ -287,7 +294,7 @@ def validate(parsed: AnswerFile) -> Framework:
     for code in parsed.evidence:
         if code not in indicators:
             problems.append(_("evidence.%(key)s: unknown indicator code %(code)s")
-                            % {"key": code[:40], "code": shown(code)})
+                            % {"key": key_text(code), "code": shown(code)})
     if not problems and not any(value is not None for value in parsed.answers.values()) and not parsed.evidence:
         problems.append(_("nothing to import: the file answers no indicator and gives no evidence"))
     if parsed.submit:

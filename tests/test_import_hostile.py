@@ -9,6 +9,7 @@ the suite. Every file is built here."""
 import io
 import json
 import os
+import re
 import resource
 import sqlite3
 import struct
@@ -360,6 +361,8 @@ CASES = [
                  "region.name: must be text, got a list", id="json-region-name-list"),
     pytest.param("a.json", _json(region={"name": "新区", "kind": {"x": 1}, "city_type": "port"}), None,
                  "region.kind: must be one of city, district, park, got an object", id="json-region-kind-object"),
+    pytest.param("a.json", _json(answers={"S1.1\n\x1b[2J": 3}), None,
+                 "answers.'S1.1\\n\\x1b[2J': unknown indicator code 'S1.1\\n\\x1b[2J'", id="json-key-terminal-escape"),
     pytest.param("a.json", _json(title=2026), None, "title: must be text, got 2026", id="json-title-number"),
     pytest.param("a.json", _json(framework={"code": "sodpa-2023"}), None, "framework: must be text, got an object",
                  id="json-framework-object"),
@@ -437,6 +440,7 @@ def test_a_hostile_file_is_refused_naming_the_problem(existing, rows, tmp_path, 
     text = str(error.value)
     assert text.startswith(f"{path}: ") and "nothing was imported" in text.splitlines()[0]
     assert message in text
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", text)  # nothing from the file reaches the terminal raw
     assert rows() == before == (1, 1, 1, 0)
 
 
