@@ -169,12 +169,16 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
         raw = raw[len(UTF8_BOM):]
     text = _decode_utf8(raw, path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows, lines, problems = [], [], []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[str] = []
+    header: list[str] = []
     start = 1
     try:
-        header = next(reader, None)
-        if header is None:
+        first = next(reader, None)
+        if first is None:
             raise ImportProblems([_("malformed file %(file)s: the file is empty") % {"file": path.name}])
+        header = first
         start = reader.line_num + 1
         for row in reader:
             if len(rows) >= MAX_ROWS:
