@@ -28,6 +28,9 @@ from openpyxl import Workbook
 from assessments.importing import MAX_SHOWN_PROBLEMS
 from assessments.models import Answer, Assessment, Region, StatusChange
 
+# Every test may touch the test database (the suite's autouse fixtures clear the database cache).
+pytestmark = pytest.mark.django_db
+
 MEMORY_CAP = 1024 * 1024 * 1024  # bytes of address space for the importing process
 MB = 1024 * 1024
 TABLE = ["--region", "苏州工业园区", "--kind", "park", "--city-type", "industrial"]
@@ -415,7 +418,6 @@ def existing(sodpa, tmp_path):
     call_command("import_answers", str(path), *TABLE, stdout=io.StringIO())
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(("name", "build", "message"), HEAVY)
 def test_a_large_hostile_file_is_refused(existing, rows, tmp_path, name, build, message):
     path = tmp_path / name
@@ -427,7 +429,6 @@ def test_a_large_hostile_file_is_refused(existing, rows, tmp_path, name, build, 
     assert rows() == before == (1, 1, 1, 0)
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(("name", "content", "options", "message"), CASES)
 def test_a_hostile_file_is_refused_naming_the_problem(existing, rows, tmp_path, name, content, options, message):
     path = tmp_path / name
@@ -444,7 +445,6 @@ def test_a_hostile_file_is_refused_naming_the_problem(existing, rows, tmp_path, 
     assert rows() == before == (1, 1, 1, 0)
 
 
-@pytest.mark.django_db
 def test_utf8_with_and_without_bom_is_accepted(sodpa, rows, tmp_path):
     for n, data in enumerate((CSV_OK.encode("utf-8"), CSV_OK.encode("utf-8-sig"))):
         path = tmp_path / f"a{n}.csv"
@@ -454,7 +454,6 @@ def test_utf8_with_and_without_bom_is_accepted(sodpa, rows, tmp_path):
     assert set(Answer.objects.values_list("indicator__code", "level", "evidence")) == {("S1.1", 3, "规划")}
 
 
-@pytest.mark.django_db
 def test_a_long_problem_list_is_cut_and_says_how_many_more(existing, rows, tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("indicator,level\n" + "".join(f"X1.{n},9\n" for n in range(1, 401)), encoding="utf-8")
@@ -469,7 +468,6 @@ def test_a_long_problem_list_is_cut_and_says_how_many_more(existing, rows, tmp_p
     assert rows() == before
 
 
-@pytest.mark.django_db
 def test_problems_in_chinese_with_lang(existing, rows, tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("indicator,level,evidence\n" + "".join(f"X1.{n},9,\n" for n in range(1, 60)), encoding="utf-8")
