@@ -40,9 +40,22 @@ LEVEL_OVERALL, LEVEL_DIMENSION, LEVEL_SUBDIMENSION = "overall", "dimension", "su
 CSV_ENCODING = "utf-8-sig"  # with a BOM, so that Excel reads the Chinese text as UTF-8
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-# A CSV cell starting like this is a formula to a spreadsheet ("CSV injection"): it gets a leading
-# apostrophe. A "-" followed by a space (a bullet point) is left alone.
-FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-(?!\s|$))")
+# A CSV cell that a spreadsheet would evaluate ("CSV injection") gets a leading apostrophe: one that
+# starts with = + - @, a tab or a carriage return, or their fullwidth forms (＝＋－＠, which Excel
+# and WPS take as the ASCII ones in Chinese input), also after leading spaces, zero-width characters,
+# direction marks or a BOM, which the spreadsheet drops. Plain numbers ("-5", "+3.5") stay numbers.
+IGNORED_PREFIX = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u00ad" \
+                 "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+FORMULA_START = re.compile(f"^[\\s{IGNORED_PREFIX}]*[=+\\-@\\t\\r＝＋－＠]")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def guard_formula(value: str) -> str:
+    """The text as it is, or with a leading apostrophe when a spreadsheet would evaluate it."""
+    if FORMULA_START.match(value) and not PLAIN_NUMBER.fullmatch(value):
+        return f"'{value}"
+    return value
+
 
 Assessments = QuerySet | Iterable[Assessment]
 
@@ -174,7 +187,7 @@ def _guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for column in TEXT_COLUMNS & set(frame.columns):
         frame[column] = frame[column].map(
-            lambda v: f"'{v}" if isinstance(v, str) and FORMULA_START.match(v) else v)
+            lambda v: guard_formula(v) if isinstance(v, str) else v)
     return frame
 
 

@@ -5,28 +5,40 @@ JSON: {"framework": "sodpa-2023", "region": {"name", "kind", "city_type"}, "titl
 CSV/XLSX: columns indicator, level, evidence; the region and framework come from options.
 """
 
-import csv
-import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from assessments.forms import EVIDENCE_MAX_LENGTH
+from assessments.import_files import (
+    CONTROL,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    ImportProblems,
+    check_size,
+    read_csv,
+    read_json,
+    read_xlsx,
+)
 from assessments.models import Answer, Assessment, Region, StatusChange
 from assessments.scoring import NOT_APPLICABLE, AnswerValue
 from frameworks.models import CityType, Framework, Indicator
 
+__all__ = ["MAX_FILE_BYTES", "ImportProblems", "import_answer_file", "problem_report"]
+
 TABLE_COLUMNS = ("indicator", "level", "evidence")
-
-
-class ImportProblems(Exception):
-    """Raised with every problem found; nothing has been written."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+MAX_SHOWN_PROBLEMS = 50
+TITLE_MAX_LENGTH = Assessment._meta.get_field("title").max_length
+REGION_NAME_MAX_LENGTH = Region._meta.get_field("name").max_length
+LEVEL_TEXT = re.compile(r"[0-9]{1,3}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+# A line inside a quoted evidence value that looks like the start of a row ("S1.2,3,…"): most likely
+# a closing quote is missing on an earlier line.
+ROW_LIKE = re.compile(r"\n\s*\"?([A-Za-z]{1,3}\d+(?:\.\d+)+)\"?\s*,")
 
 
 @dataclass
@@ -41,6 +53,16 @@ class AnswerFile:
     problems: list[str] = field(default_factory=list)
 
 
+def shown(value) -> str:
+    """A value from a file, short enough for a message (and never a recursive repr)."""
+    if isinstance(value, dict):
+        return _("an object")
+    if isinstance(value, list):
+        return _("a list")
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def _level(raw, where: str, problems: list[str]) -> AnswerValue:
     """A level as written in a file: 0–4, "na", or empty/None for unanswered."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -49,45 +71,98 @@ def _level(raw, where: str, problems: list[str]) -> AnswerValue:
         text = raw.strip()
         if text.lower() in {"na", "n/a"}:
             return NOT_APPLICABLE
-        raw = int(text) if text.isdigit() else text
+        raw = int(text) if LEVEL_TEXT.fullmatch(text) else text
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 4:
-        problems.append(f"{where}: level must be 0, 1, 2, 3, 4 or \"na\", got {raw!r}")
+        problems.append(_('%(where)s: level must be 0, 1, 2, 3, 4 or "na", got %(value)s')
+                        % {"where": where, "value": shown(raw)})
         return None
     return raw
 
 
-def parse_json(text: str) -> AnswerFile:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportProblems([f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"]) from error
+def key_text(key: str) -> str:
+    """A JSON key as part of a location: as it is when short and printable, else quoted and cut."""
+    if len(key) <= 40 and not CONTROL.search(key) and not re.search(r"[\s]", key):
+        return key
+    return shown(key)
+
+
+def text_problem(value: str, where: str, *, max_length: int | None = None, multiline: bool = False) -> str | None:
+    """Control characters (tab and line breaks allowed where `multiline`) and overlong text."""
+    found = CONTROL.search(value) if multiline else re.search(r"[\t\n\r]", value) or CONTROL.search(value)
+    if found:
+        code = ord(value[found.start()])
+        message = (_("%(where)s: control character U+%(code)04X at position %(position)s is not allowed")
+                   if code < 0xD800 else
+                   _("%(where)s: lone surrogate U+%(code)04X at position %(position)s is not allowed"))
+        return message % {"where": where, "code": code, "position": found.start() + 1}
+    if max_length is not None and len(value) > max_length:
+        return (_("%(where)s: %(length)s characters; at most %(limit)s are allowed")
+                % {"where": where, "length": f"{len(value):,}", "limit": max_length})
+    return None
+
+
+def _text(data: dict, key: str, where: str, problems: list[str], *, max_length: int | None = None) -> str:
+    """An optional text value of a JSON object; "" when absent or not acceptable (a problem is noted)."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append(_("%(where)s: must be text, got %(value)s") % {"where": where, "value": shown(value)})
+        return ""
+    if problem := text_problem(value, where, max_length=max_length):
+        problems.append(problem)
+        return ""
+    return value
+
+
+def _duplicates(obj, where: str) -> list[str]:
+    names = getattr(obj, "duplicates", [])
+    return [_("%(where)s: key %(key)s is given more than once") % {
+        "where": f"{where}.{key_text(key)}" if where else key_text(key), "key": shown(key)} for key in names]
+
+
+def parse_json(data) -> AnswerFile:
+    """A parsed JSON answer document (`read_json`) → the answers and every problem found."""
     if not isinstance(data, dict):
-        raise ImportProblems(["malformed file: the JSON must be an object"])
-    problems = []
+        raise ImportProblems([_("malformed file: the JSON must be an object")])
+    problems = _duplicates(data, "")
     answers_in = data.get("answers")
     if not isinstance(answers_in, dict):
-        problems.append("answers: must be an object mapping indicator codes to levels")
+        problems.append(_("answers: must be an object mapping indicator codes to levels"))
+        answers_in = {}
+    elif len(answers_in) > MAX_ROWS:
+        problems.append(_("answers: %(count)s entries; a framework has far fewer indicators (at most %(limit)s "
+                          "are read)") % {"count": f"{len(answers_in):,}", "limit": MAX_ROWS})
         answers_in = {}
     evidence = data.get("evidence") or {}
     if not isinstance(evidence, dict) or not all(isinstance(v, str) for v in evidence.values()):
-        problems.append("evidence: must be an object mapping indicator codes to text")
+        problems.append(_("evidence: must be an object mapping indicator codes to text"))
         evidence = {}
     region = data.get("region")
     if not isinstance(region, dict):
-        problems.append("region: must be an object with name, kind and city_type")
+        problems.append(_("region: must be an object with name, kind and city_type"))
         region = {}
+    problems += _duplicates(answers_in, "answers") + _duplicates(evidence, "evidence") + _duplicates(region, "region")
+    region = {"name": _text(region, "name", "region.name", problems, max_length=REGION_NAME_MAX_LENGTH),
+              "kind": region.get("kind"), "city_type": region.get("city_type")}
     submit = data.get("submit", False)
     if not isinstance(submit, bool):
-        problems.append(f"submit: must be true or false, got {submit!r}")
+        problems.append(_("submit: must be true or false, got %(value)s") % {"value": shown(submit)})
     parsed = AnswerFile(
-        framework=str(data.get("framework") or ""), region=region, title=str(data.get("title") or ""),
-        evidence=dict(evidence), submit=submit is True, problems=problems,
+        framework=_text(data, "framework", "framework", problems), region=region,
+        title=_text(data, "title", "title", problems, max_length=TITLE_MAX_LENGTH),
+        submit=submit is True, problems=problems,
     )
+    for code, text in evidence.items():
+        if problem := text_problem(text, f"evidence.{key_text(code)}", max_length=EVIDENCE_MAX_LENGTH, multiline=True):
+            problems.append(problem)
+        else:
+            parsed.evidence[code] = text
     for code, raw in answers_in.items():
-        parsed.where[code] = f"answers.{code}"
-        parsed.answers[code] = _level(raw, f"answers.{code}", problems)
+        parsed.where[code] = f"answers.{key_text(code)}"
+        parsed.answers[code] = _level(raw, parsed.where[code], problems)
     return parsed
 
 
@@ -95,106 +170,105 @@ def _blank(value) -> bool:
     return value is None or not str(value).strip()
 
 
-def parse_table(frame: pd.DataFrame, *, framework: str, region: dict, title: str, submit: bool,
-                lines: list[int] | None = None) -> AnswerFile:
-    """`lines`: the file line each row starts on; by default row n is line n + 2 (header first)."""
-    columns = [str(column).strip().lower() for column in frame.columns]
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def parse_table(header: list, rows: list[list], *, framework: str, region: dict, title: str, submit: bool,
+                lines: list[int]) -> AnswerFile:
+    """`lines`: the file line (sheet row) each row starts on."""
+    columns = [_cell_text(column).strip().lower() for column in header]
     missing = [column for column in ("indicator", "level") if column not in columns]
     if missing:
-        raise ImportProblems([f"malformed file: missing column(s) {', '.join(missing)}; "
-                              f"expected {', '.join(TABLE_COLUMNS)}"])
-    frame = frame.set_axis(columns, axis="columns")
+        raise ImportProblems([_("malformed file: missing column(s) %(missing)s; expected %(expected)s")
+                              % {"missing": ", ".join(missing), "expected": ", ".join(TABLE_COLUMNS)}])
+    twice = sorted({column for column in columns if column in TABLE_COLUMNS and columns.count(column) > 1})
+    if twice:
+        raise ImportProblems([_("line 1: column(s) %(columns)s appear more than once") % {"columns": ", ".join(twice)}])
+    position = {column: columns.index(column) for column in TABLE_COLUMNS if column in columns}
     parsed = AnswerFile(framework=framework, region=region, title=title, submit=submit)
-    for offset, row in enumerate(frame.to_dict("records")):
-        if all(_blank(value) for value in row.values()):
+    for line, row in zip(lines, rows, strict=True):
+        if all(_blank(value) for value in row):
             continue  # an empty row, as spreadsheets leave at the end
-        where = f"line {lines[offset] if lines else offset + 2}"  # line 1 is the header
-        code = str(row.get("indicator") or "").strip()
+        where = _("line %(line)s") % {"line": line}
+        code = _cell_text(row[position["indicator"]]).strip()
+        evidence = _cell_text(row[position["evidence"]]).strip() if "evidence" in position else ""
         if not code:
-            parsed.problems.append(f"{where}: indicator code is empty")
+            parsed.problems.append(_("%(where)s: indicator code is empty") % {"where": where})
+            continue
+        if problem := text_problem(code, where, max_length=40):
+            parsed.problems.append(problem)
             continue
         if code in parsed.answers:
-            parsed.problems.append(f"{where}: {code} is answered twice (first at {parsed.where[code]})")
+            parsed.problems.append(_("%(where)s: %(code)s is answered twice (first at %(first)s)")
+                                   % {"where": where, "code": code, "first": parsed.where[code]})
             continue
         parsed.where[code] = where
-        parsed.answers[code] = _level(row.get("level"), f"{where} ({code})", parsed.problems)
-        if str(row.get("evidence") or "").strip():
-            parsed.evidence[code] = str(row["evidence"]).strip()
+        parsed.answers[code] = _level(row[position["level"]], f"{where} ({code})", parsed.problems)
+        if problem := text_problem(evidence, f"{where} ({code}) evidence", max_length=EVIDENCE_MAX_LENGTH,
+                                   multiline=True):
+            parsed.problems.append(problem)
+        elif row_like := ROW_LIKE.search(evidence):
+            parsed.problems.append(_("%(where)s (%(code)s): the evidence spans several lines and one of them "
+                                     "looks like a row of its own (%(row)s,…): is a closing quote (\") missing?")
+                                   % {"where": where, "code": code, "row": row_like.group(1)})
+        elif evidence:
+            parsed.evidence[code] = evidence
     return parsed
-
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
-    """The table and the line each row starts on: a quoted value may span lines, blank lines are
-    skipped, so the row number is not the line number."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise ImportProblems([f"malformed file {path.name}: the file is empty"])
-        rows, lines, problems = [], [], []
-        start = reader.line_num + 1
-        for row in reader:
-            if len(row) > len(header):
-                problems.append(f"line {start}: {len(row)} fields, but the header has "
-                                f"{len(header)}: {', '.join(header)}")
-            elif row:
-                rows.append(row + [""] * (len(header) - len(row)))
-                lines.append(start)
-            start = reader.line_num + 1
-    if problems:
-        raise ImportProblems(problems)
-    return pd.DataFrame(rows, columns=header, dtype=object), lines
-
-
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a complete answer file is a few hundred KB at most
-XLSX_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip archive
-
-
-def _check_file(path: Path, suffix: str) -> None:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ImportProblems([f"{path.name}: the file is {size // 1024} KB; answer files are limited to "
-                              f"{MAX_FILE_BYTES // (1024 * 1024)} MB"])
-    if suffix == ".xlsx":
-        with open(path, "rb") as handle:
-            if handle.read(4) != XLSX_MAGIC:
-                raise ImportProblems([f"{path.name}: not an Excel workbook (.xlsx) although it is named so"])
 
 
 def read_answer_file(path: Path, *, framework: str, region: dict, title: str, submit: bool) -> AnswerFile:
     suffix = path.suffix.lower()
-    lines = None
     try:
-        _check_file(path, suffix)
+        check_size(path)
         if suffix == ".json":
-            return parse_json(path.read_text(encoding="utf-8"))
+            return parse_json(read_json(path))
         if suffix == ".csv":
-            frame, lines = _read_csv(path)
+            header, rows, lines = read_csv(path)
         elif suffix == ".xlsx":
-            frame = pd.read_excel(path, sheet_name=0, dtype=object).astype(object)
-            frame = frame.where(frame.notna(), None)
+            header, rows, lines = read_xlsx(path)
         else:
-            raise ImportProblems([f"{path.name}: unknown file type {suffix!r}; use .json, .csv or .xlsx"])
-    except (OSError, UnicodeDecodeError, ValueError, csv.Error, pd.errors.ParserError) as error:
-        if isinstance(error, ImportProblems):
-            raise
-        raise ImportProblems([f"malformed file {path.name}: {error}"]) from error
-    return parse_table(frame, framework=framework, region=region, title=title, submit=submit,
-                       lines=lines)
+            raise ImportProblems([_("%(file)s: unknown file type %(suffix)s; use .json, .csv or .xlsx")
+                                  % {"file": path.name, "suffix": shown(suffix)}])
+    except OSError as error:
+        raise ImportProblems([_("malformed file %(file)s: %(error)s") % {"file": path.name, "error": error}]) from error
+    problems = []
+    for value, where, limit in ((region.get("name") or "", "--region", REGION_NAME_MAX_LENGTH),
+                                (title, "--title", TITLE_MAX_LENGTH)):
+        if problem := text_problem(value, where, max_length=limit):
+            problems.append(problem)
+    parsed = parse_table(header, rows, framework=framework, region=region, title=title, submit=submit,
+                         lines=lines)
+    parsed.problems[:0] = problems
+    return parsed
+
+
+def problem_report(problems: list[str], *, limit: int = MAX_SHOWN_PROBLEMS) -> list[str]:
+    """The first `limit` problems, then how many more there are."""
+    if len(problems) <= limit:
+        return list(problems)
+    more = len(problems) - limit
+    return [*problems[:limit], ngettext("… and %(count)s more problem", "… and %(count)s more problems", more)
+            % {"count": f"{more:,}"}]
 
 
 def _region_problems(region: dict) -> list[str]:
     problems = []
-    if not str(region.get("name") or "").strip():
-        problems.append("region.name: the region needs a name")
-    existing = Region.objects.filter(name=str(region.get("name") or "").strip()).first()
+    name = region.get("name") or ""
+    if not name.strip():
+        problems.append(_("region.name: the region needs a name"))
+    existing = Region.objects.filter(name=name.strip()).first()
     if existing is None:
         if region.get("kind") not in Region.Kind.values:
-            problems.append(f"region.kind: must be one of {', '.join(Region.Kind.values)}, got {region.get('kind')!r}")
+            problems.append(_("region.kind: must be one of %(choices)s, got %(value)s")
+                            % {"choices": ", ".join(Region.Kind.values), "value": shown(region.get("kind"))})
         if region.get("city_type") not in CityType.values:
-            problems.append(
-                f"region.city_type: must be one of {', '.join(CityType.values)}, got {region.get('city_type')!r}"
-            )
+            problems.append(_("region.city_type: must be one of %(choices)s, got %(value)s")
+                            % {"choices": ", ".join(CityType.values), "value": shown(region.get("city_type"))})
     return problems
 
 
@@ -207,23 +281,27 @@ def validate(parsed: AnswerFile) -> Framework:
     problems = list(parsed.problems) + _region_problems(parsed.region)
     framework = Framework.objects.latest_published(parsed.framework) if parsed.framework else None
     if framework is None:
-        problems.append(f"framework: no published framework {parsed.framework!r}")
+        problems.append(_("framework: no published framework %(code)s") % {"code": shown(parsed.framework)})
         raise ImportProblems(problems)
     indicators = {ind.code: ind for ind in framework_indicators(framework)}
     for code, value in parsed.answers.items():
         where = parsed.where[code]
         if code not in indicators:
-            problems.append(f"{where}: unknown indicator code {code!r}")
+            problems.append(_("%(where)s: unknown indicator code %(code)s") % {"where": where, "code": shown(code)})
         elif value == NOT_APPLICABLE and not indicators[code].allows_na:
-            problems.append(f"{where}: {code} does not allow \"na\" (not applicable)")
+            problems.append(_('%(where)s: %(code)s does not allow "na" (not applicable)')
+                            % {"where": where, "code": code})
     for code in parsed.evidence:
         if code not in indicators:
-            problems.append(f"evidence.{code}: unknown indicator code {code!r}")
+            problems.append(_("evidence.%(key)s: unknown indicator code %(code)s")
+                            % {"key": key_text(code), "code": shown(code)})
+    if not problems and not any(value is not None for value in parsed.answers.values()) and not parsed.evidence:
+        problems.append(_("nothing to import: the file answers no indicator and gives no evidence"))
     if parsed.submit:
         unanswered = [code for code in indicators if parsed.answers.get(code) is None]
         if unanswered:
-            problems.append(f"submit: only a complete assessment can be submitted; "
-                            f"{len(unanswered)} unanswered: {', '.join(unanswered)}")
+            problems.append(_("submit: only a complete assessment can be submitted; %(count)s unanswered: "
+                              "%(codes)s") % {"count": len(unanswered), "codes": ", ".join(unanswered)})
     if problems:
         raise ImportProblems(problems)
     return framework

@@ -214,10 +214,37 @@ def test_csv_base_path_without_suffix(sodpa, people, tmp_path):
 
 def test_csv_cells_that_would_be_formulas_are_neutralised(sodpa, people):
     assessment = make(people["own"], sodpa, evidence={"S1.1": "=1+1", "S1.2": "- 第一项", "S1.3": "+86 电话",
-                                                      "S2.1": "@SUM(A1)", "S2.2": "-cmd"})
+                                                      "S2.1": "@SUM(A1)", "S2.2": "-cmd", "S2.3": "普通文字 =1"})
     text = exports.csv_bytes(exports.answers_frame(Assessment.objects.filter(pk=assessment.pk))).decode("utf-8-sig")
-    assert ",'=1+1\r\n" in text and ",- 第一项\r\n" in text and ",'+86 电话\r\n" in text
-    assert ",'@SUM(A1)\r\n" in text and ",'-cmd\r\n" in text
+    assert ",'=1+1\r\n" in text and ",'- 第一项\r\n" in text and ",'+86 电话\r\n" in text
+    assert ",'@SUM(A1)\r\n" in text and ",'-cmd\r\n" in text and ",普通文字 =1\r\n" in text
+
+
+@pytest.mark.parametrize("value", [
+    "=1+1", "+A1", "-1+1", "@SUM(A1)", "- bullet", "-", "\t=1", "\r=1", "\tcmd", "\rcmd",
+    "＝1+1", "＋1", "－1", "＠SUM(A1)",  # fullwidth, as typed with a Chinese input method
+    " =1+1", "\u3000=1+1", "\u00a0+1", "\n=1",  # after whitespace the spreadsheet trims
+    "\u200b=1+1", "\u200d@A1", "\u2060-1", "\ufeff=1+1", "\u202e=1+1", "\u200e\u200b ＝1",  # invisible
+], ids=repr)
+def test_every_cell_a_spreadsheet_would_evaluate_gets_an_apostrophe(value):
+    assert exports.guard_formula(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["", "普通文字", "a=1", "S1.1", "-5", "+3.5", "100", "'=already", "《规划》-2026"],
+                         ids=repr)
+def test_plain_text_and_numbers_are_left_alone(value):
+    assert exports.guard_formula(value) == value
+
+
+def test_a_guarded_cell_imports_back_with_its_apostrophe(sodpa, people, tmp_path):
+    """Documented in README.md: the apostrophe is part of the text after a CSV round trip."""
+    original = make(people["own"], sodpa, evidence={"S1.1": "=HYPERLINK(\"http://x\")", "S1.3": "普通文字"})
+    call_command("export_assessments", "--format", "csv", "--output", str(tmp_path / "r"),
+                 "--assessment", str(original.pk), stdout=io.StringIO())
+    copy = import_file(tmp_path / "r-answers.csv", "上海临港新片区")
+    evidence = dict(Answer.objects.filter(assessment_id=copy, indicator__code__in=["S1.1", "S1.3"])
+                    .values_list("indicator__code", "evidence"))
+    assert evidence == {"S1.1": "'=HYPERLINK(\"http://x\")", "S1.3": "普通文字"}
 
 
 def test_command_exports_every_assessment_or_one_region(sodpa, people, tmp_path):

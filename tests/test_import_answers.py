@@ -594,10 +594,8 @@ BAD_FILES = [
         "a.csv",
         b"indicator,level\nS1.1,\xff\n",
         TABLE_REGION,
-        [
-            "malformed file a.csv: 'utf-8' codec can't decode byte 0xff in position 21: "
-            "invalid start byte"
-        ],
+        ["a.csv: line 2 is not UTF-8 text (byte 0xff); save it as UTF-8 (with or without BOM), "
+         "e.g. Excel's \"CSV UTF-8\""],
         id="csv-not-utf8",
     ),
     pytest.param(

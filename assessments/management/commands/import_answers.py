@@ -1,15 +1,19 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from assessments.importing import ImportProblems, import_answer_file
+from assessments.importing import ImportProblems, import_answer_file, problem_report
 
 
 class Command(BaseCommand):
     help = (
         "Create an assessment from an answer file (JSON, CSV or XLSX) and print its id as the last "
         "line. CSV/XLSX have columns indicator, level, evidence; give the region with --region, "
-        "--kind and --city-type. Nothing is written when the file has any problem."
+        "--kind and --city-type. Nothing is written when the file has any problem; the problems are "
+        "listed (the first 50) in English or, with --lang zh-hans, in Chinese."
     )
 
     def add_arguments(self, parser):
@@ -20,20 +24,24 @@ class Command(BaseCommand):
         parser.add_argument("--city-type", help="CSV/XLSX: port, industrial, tourism or comprehensive")
         parser.add_argument("--title", default="", help="CSV/XLSX: assessment title")
         parser.add_argument("--submit", action="store_true", help="CSV/XLSX: submit (must be complete)")
+        parser.add_argument("--lang", default="en", choices=[code for code, _name in settings.LANGUAGES],
+                            help="language of the problem messages (default en)")
 
-    def handle(self, *args, file, framework, region, kind, city_type, title, submit, **options):
+    def handle(self, *args, file, framework, region, kind, city_type, title, submit, lang, **options):
         if not file.exists():
             raise CommandError(f"{file}: no such file")
-        try:
-            assessment = import_answer_file(
-                file, framework=framework, title=title, submit=submit,
-                region={"name": region or "", "kind": kind, "city_type": city_type},
-            )
-        except ImportProblems as error:
-            raise CommandError(
-                f"{file}: {len(error.problems)} problem(s), nothing was imported:\n  "
-                + "\n  ".join(error.problems)
-            ) from error
+        with translation.override(lang):
+            try:
+                assessment = import_answer_file(
+                    file, framework=framework, title=title, submit=submit,
+                    region={"name": region or "", "kind": kind, "city_type": city_type},
+                )
+            except ImportProblems as error:
+                count = len(error.problems)
+                heading = _("%(file)s: %(count)s problem(s), nothing was imported:")
+                raise CommandError(
+                    heading % {"file": file, "count": count} + "\n  " + "\n  ".join(problem_report(error.problems))
+                ) from error
         self.stdout.write(f"imported {file} as assessment {assessment.pk} of {assessment.region} "
                           f"({assessment.get_status_display()}, {assessment.answers.count()} answers)")
         self.stdout.write(str(assessment.pk))
