@@ -163,7 +163,8 @@ class _Checks:
     scored: list[np.ndarray]  # per distinct set of cells scored in some column: those cells
 
     def safe(self, rows: list[int]) -> bool:
-        if any(_reveals_a_score(self.members[np.ix_(np.asarray(rows), cells)], self.sizes[cells]) for cells in self.scored):
+        picked = np.asarray(rows)
+        if any(_reveals_a_score(self.members[np.ix_(picked, cells)], self.sizes[cells]) for cells in self.scored):
             return False
         residual = _complement(self.universe[rows])
         return not any(_in_span(residual, vector) for vector in self.hidden)

@@ -22,8 +22,8 @@ from assessments.benchmarks import MIN_PEERS, peer_benchmarks
 from assessments.disclosure import Member, decide
 from assessments.models import Answer, Assessment, Region
 from assessments.reports import report_context, report_html
-from assessments.scoring import TIER_ADVANCED, TIER_BASIC, TIER_INTERMEDIATE
 from assessments.results import score_assessment
+from assessments.scoring import TIER_ADVANCED, TIER_BASIC, TIER_INTERMEDIATE
 from frameworks.models import CityType, Indicator
 from tests.factories import AssessmentFactory, RegionFactory
 
