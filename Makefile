@@ -8,11 +8,11 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
-TEST_DEBS := chromium poppler-utils postgresql
+TEST_DEBS := chromium poppler-utils postgresql redis-server
 PLOTLY_JS := static/vendor/plotly/plotly.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres lint messages fixture clean bench
+.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres test-redis lint messages fixture clean bench
 
 setup: debs $(VENV)/.installed $(PLOTLY_JS) messages
 
@@ -54,13 +54,17 @@ lint: $(VENV)/.installed
 	$(MANAGE) build_framework_fixture --check
 	$(MANAGE) makemigrations --check --dry-run -v 0
 
-test: setup-test lint test-sqlite test-postgres
+test: setup-test lint test-sqlite test-postgres test-redis
 
 test-sqlite:
 	bin/run-pytest
 
 test-postgres:
 	bin/with-postgres bin/run-pytest -m "not browser"
+
+# The shared cache on a real Redis server (REDIS_URL), as several app servers would use it.
+test-redis:
+	bin/with-redis bin/run-pytest -m redis
 
 # Benchmarks (docs/benchmarks.md): one JSON line per figure, then a table. `make bench QUICK=1`: fewer and
 # shorter runs, SQLite only, under a minute. The full run also starts a throw-away PostgreSQL.
