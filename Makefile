@@ -8,12 +8,12 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
-TEST_DEBS := chromium poppler-utils postgresql
+TEST_DEBS := chromium poppler-utils postgresql redis-server
 PLOTLY_JS := static/vendor/plotly/plotly.min.js
 NPM := $(shell command -v npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres lint mypy lock messages fixture clean bench
+.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres test-redis lint mypy lock messages fixture clean bench
 
 setup: debs $(VENV)/.installed $(PLOTLY_JS) messages
 
@@ -75,9 +75,9 @@ mypy: $(VENV)/.installed
 	$(VENV)/bin/mypy .
 
 # Hypothesis's "ci" profile (tests/conftest.py): no deadline, derandomised, the failing example printed.
-test test-sqlite test-postgres: export HYPOTHESIS_PROFILE = ci
+test test-sqlite test-postgres test-redis: export HYPOTHESIS_PROFILE = ci
 
-test: setup-test lint test-sqlite test-postgres
+test: setup-test lint test-sqlite test-postgres test-redis
 
 test-sqlite: setup-test
 	bin/run-pytest
@@ -85,6 +85,10 @@ test-sqlite: setup-test
 # PostgreSQL runs only what depends on the database engine (tests marked `postgres`); SQLite runs everything.
 test-postgres: setup-test
 	bin/with-postgres bin/run-pytest -m "postgres and not browser"
+
+# The shared cache on a real Redis server (REDIS_URL), as several app servers would use it.
+test-redis: setup-test
+	bin/with-redis bin/run-pytest -m redis
 
 # Benchmarks (docs/benchmarks.md): one JSON line per figure, then a table. `make bench QUICK=1`: fewer and
 # shorter runs, SQLite only, under a minute. The full run also starts a throw-away PostgreSQL.
