@@ -81,7 +81,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0) or None
+# Number of reverse proxies in front that append to X-Forwarded-For (nginx: `proxy_set_header
+# X-Forwarded-For $proxy_add_x_forwarded_for` or `$remote_addr`); 0 ignores the header. The client
+# address is computed by accounts.security.client_address for axes, the rate limits and the log.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_address"
 
 # Sessions end after 30 minutes without a request and 12 hours after sign-in at the latest.
 SESSION_COOKIE_AGE = 30 * 60
@@ -167,6 +171,10 @@ STORAGES = {
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counters and locks that every worker and app server must share: sign-in and password-reset
+    # rate limits (accounts/ratelimit.py), one PDF render per assessment state (assessments/tasks.py).
+    # A table in the database (created by the accounts app's migration); `add` is atomic there.
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sodpa_shared_cache"},
     # Rendered PDF reports, keyed by the assessment's state (assessments/reports.py).
     "reports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -177,6 +185,16 @@ CACHES = {
 }
 
 REPORT_TIMEOUT_SECONDS = env_int("REPORT_TIMEOUT_SECONDS", default=60)
+
+# Rate limits per client address (and per e-mail address for password resets), on top of axes'
+# lockout of a (user name, address) pair: (number allowed, within seconds).
+RATE_LIMIT_SIGN_IN_FAILURES_PER_IP = (env_int("RATE_LIMIT_SIGN_IN_FAILURES_PER_IP", default=20), 15 * 60)
+RATE_LIMIT_PASSWORD_RESET_PER_IP = (env_int("RATE_LIMIT_PASSWORD_RESET_PER_IP", default=10), 60 * 60)
+RATE_LIMIT_PASSWORD_RESET_PER_EMAIL = (env_int("RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", default=3), 60 * 60)
+
+# API tokens: the longest lifetime a user may choose on /accounts/tokens/, in days (0: no maximum,
+# "never expires" is offered).
+API_TOKEN_MAX_LIFETIME_DAYS = env_int("API_TOKEN_MAX_LIFETIME_DAYS", default=365)
 
 # Background work (django-tasks; PDF reports: assessments/tasks.py). By default tasks run inline in
 # the request, so a machine without a worker behaves as before; TASKS_BACKEND=database queues them
@@ -195,12 +213,18 @@ TASKS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Mail (password resets) goes out by SMTP once EMAIL_HOST is set; without it, to the console
+# (the server's log), and the password-reset page tells users to ask their administrator.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 EMAIL_BACKEND = (
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = "SODPA Portal <noreply@localhost>"
+EMAIL_PORT = env_int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "SODPA Portal <noreply@localhost>"
 
 # Content-Security-Policy: everything from our own origin; no inline script, no plugins, no framing.
 # Plotly writes <style> elements when it draws, hence 'unsafe-inline' for styles only.

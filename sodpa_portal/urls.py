@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import PasswordResetView, SignInView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("api.token_urls")),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
