@@ -6,7 +6,8 @@
 A request that presents an Authorization header is judged by it alone: a wrong or revoked token is
 refused with 401 even if the same browser also has a session. Deactivated users' tokens and
 sessions do not work; an expired token, or one issued before its owner's password changed, is
-refused with a 401 that says so (`code` "token_expired" / "token_password_changed"). What the caller may then see is decided by assessments.access, as for pages.
+refused with a 401 that says so (`code` "token_expired" or "token_password_changed"). What the
+caller may then see is decided by assessments.access, as for pages.
 """
 
 import logging

@@ -36,7 +36,7 @@ class TokenCheck:
     VALID = "valid"
     UNKNOWN = "unknown"  # never issued, revoked, or its owner is deactivated
     EXPIRED = "expired"
-    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an outcome's name, not a password
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ since, and nothing records which were. Everyone signs in again and creates new t
 """
 
 import os
-import stat
 import shutil
 import sqlite3
+import stat
 import subprocess
 from pathlib import Path
 

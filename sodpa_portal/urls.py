@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
 ]
 
+handler400 = "sodpa_portal.views.bad_request"
 handler500 = "sodpa_portal.views.server_error"

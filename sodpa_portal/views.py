@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 logger = logging.getLogger("sodpa.availability")
 
@@ -46,21 +47,33 @@ def _is_api(request) -> bool:
     return request is not None and request.path.startswith(API_PREFIX)
 
 
+def _unavailable(request, error: BaseException) -> HttpResponse:
+    logger.error("database unavailable: %s: %s", type(error).__name__, error)
+    for connection in connections.all():
+        connection.close()  # reconnect on the next request
+    if _is_api(request):
+        response = JsonResponse({"detail": _("The service is temporarily unavailable. Please try again shortly.")},
+                                status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def bad_request(request, exception):
+    """handler400: a session that could not be saved because the database is locked or gone is
+    Django's SessionInterrupted (a 400) raised from the database error: that is a 503 too."""
+    if database_unavailable(exception):
+        return _unavailable(request, exception)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
     """handler500: a database that cannot be reached gets a clean 503 with Retry-After (the next
     request tries again, so pages work as soon as it is back); anything else the plain 500 page."""
     error = sys.exc_info()[1]
     if database_unavailable(error):
-        logger.error("database unavailable: %s: %s", type(error).__name__, error)
-        for connection in connections.all():
-            connection.close()  # reconnect on the next request
-        if _is_api(request):
-            response = JsonResponse({"detail": _("The service is temporarily unavailable. Please try again shortly.")},
-                                    status=503)
-        else:
-            response = HttpResponse(loader.get_template("503.html").render({}), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return _unavailable(request, error)
     if _is_api(request):
         return JsonResponse({"detail": _("Internal server error.")}, status=500)
     return HttpResponseServerError(loader.get_template("500.html").render({}))
