@@ -2,8 +2,10 @@
 failed sign-in, lockout, denied access, exports, weight changes. One line per event, so a log
 collector can index and alert on them."""
 
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -11,7 +13,26 @@ logger = logging.getLogger("sodpa.security")
 
 
 def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's IP address. With TRUSTED_PROXY_COUNT = 0 (default) the peer of the connection
+    (REMOTE_ADDR), whatever X-Forwarded-For says (a client can send any header). Behind N trusted
+    proxies, each of which appends the address it received the request from to X-Forwarded-For, the
+    N-th address from the right: the one our outermost proxy saw; anything left of it was written by
+    the client and is ignored. Used by django-axes (AXES_CLIENT_IP_CALLABLE), the sign-in and
+    password-reset rate limits and the security log."""
+    if request is None:
+        return None
+    peer = request.META.get("REMOTE_ADDR")
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return peer
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if not chain:
+        return peer
+    candidate = chain[-min(proxies, len(chain))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return peer
 
 
 def log_event(event: str, *, request=None, level: int = logging.INFO, **fields) -> None:

@@ -5,26 +5,39 @@
 
 A request that presents an Authorization header is judged by it alone: a wrong or revoked token is
 refused with 401 even if the same browser also has a session. Deactivated users' tokens and
-sessions do not work. What the caller may then see is decided by assessments.access, as for pages.
+sessions do not work; an expired token, or one issued before its owner's password changed, is
+refused with a 401 that says so (`code` "token_expired" or "token_password_changed"). What the
+caller may then see is decided by assessments.access, as for pages.
 """
 
 import logging
 
 from django.http import HttpRequest
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.security import log_event
-from api.models import ApiToken
+from api.models import ApiToken, TokenCheck
+
+
+class TokenNoLongerValid(AuthenticationError):
+    """A token that was valid once: expired, or issued before its owner's password changed."""
+
+    def __init__(self, outcome: str):
+        super().__init__()
+        self.outcome = outcome
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.objects.user_for(token.strip())
-        if user is None:
-            log_event("api_token_refused", request=request, level=logging.WARNING)
+        verdict = ApiToken.objects.verdict(token.strip())
+        if verdict.outcome != TokenCheck.VALID:
+            log_event("api_token_refused", request=request, level=logging.WARNING, reason=verdict.outcome)
+            if verdict.outcome in (TokenCheck.EXPIRED, TokenCheck.PASSWORD_CHANGED):
+                raise TokenNoLongerValid(verdict.outcome)
             return None
-        request.user = user  # the rest of the request (logs, scope) sees the token's owner
-        return user
+        request.user = verdict.user  # type: ignore[assignment]  # the rest of the request (logs, scope) sees the token's owner
+        return verdict.user
 
 
 class BrowserSession(SessionAuth):

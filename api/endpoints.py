@@ -7,11 +7,13 @@ appears in a list."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import AuthenticationError
 
 from api import documents
-from api.auth import API_AUTH
+from api.auth import API_AUTH, TokenNoLongerValid
+from api.models import TokenCheck
 from api.schemas import (
     ERRORS,
     AssessmentDetail,
@@ -63,6 +65,18 @@ api = NinjaAPI(
 def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(TokenNoLongerValid)
+def token_no_longer_valid(request: HttpRequest, exc: TokenNoLongerValid) -> HttpResponse:
+    if exc.outcome == TokenCheck.EXPIRED:
+        body = {"detail": _("Token expired: create a new one at /accounts/tokens/."), "code": "token_expired"}
+    else:
+        body = {"detail": _("Token revoked: its owner's password has changed since it was created. "
+                            "Create a new one at /accounts/tokens/."), "code": "token_password_changed"}
+    response = api.create_response(request, body, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api", error="invalid_token"'
     return response
 
 

@@ -22,14 +22,16 @@ def token_list(request):
     if request.method == "POST":
         form = TokenForm(request.POST)
         if form.is_valid():
-            token, new_token = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
-            log_event("api_token_created", request=request, token=token.prefix)
+            token, new_token = ApiToken.issue(user=request.user, name=form.cleaned_data["name"],
+                                              expires_at=form.expires_at())
+            log_event("api_token_created", request=request, token=token.prefix,
+                      expires=token.expires_at.isoformat() if token.expires_at else None)
             form = TokenForm()
     else:
         form = TokenForm()
     return render(request, "api/tokens.html", {
         "form": form,
-        "tokens": ApiToken.objects.filter(user=request.user),
+        "tokens": ApiToken.objects.filter(user=request.user).select_related("user"),
         "new_token": new_token,
     })
 

@@ -2,11 +2,19 @@
 
 SQLite: the online backup API copies a consistent snapshot page by page without stopping writers.
 PostgreSQL: pg_dump (a consistent snapshot by MVCC) in its custom format; pg_restore --clean.
+
+Backup files hold password hashes, session keys and API token digests: they are created with mode
+0600 (owner only), whatever the umask.
+
+After a restore every session and every API token is revoked (`revoke_credentials`): the backup
+holds the sessions and tokens that existed when it was taken, including those ended or revoked
+since, and nothing records which were. Everyone signs in again and creates new tokens.
 """
 
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 from pathlib import Path
 
@@ -36,10 +44,22 @@ def _tool(name: str) -> str:
     return str(candidates[-1])
 
 
+OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR  # 0600
+
+
+def _create_private(path: Path) -> None:
+    """An empty file readable and writable by its owner only (or an existing one made so)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY)
+    os.close(descriptor)
+    os.chmod(path, OWNER_ONLY)
+
+
 def backup(*, path: Path, alias: str = "default") -> None:
     connection = connections[alias]
     vendor = connection.vendor
     path.parent.mkdir(parents=True, exist_ok=True)
+    if vendor in ("sqlite", "postgresql"):
+        _create_private(path)
     if vendor == "sqlite":
         connection.ensure_connection()
         target = sqlite3.connect(path)
@@ -55,6 +75,7 @@ def backup(*, path: Path, alias: str = "default") -> None:
             raise BackupError(result.stderr.strip())
     else:
         raise BackupError(f"backups of {vendor} databases are not supported")
+    os.chmod(path, OWNER_ONLY)  # pg_dump may have replaced the file
 
 
 def restore(*, path: Path, alias: str = "default") -> None:
@@ -82,3 +103,17 @@ def restore(*, path: Path, alias: str = "default") -> None:
             raise BackupError(result.stderr.strip())
     else:
         raise BackupError(f"restoring {vendor} databases is not supported")
+
+
+def revoke_credentials(*, alias: str = "default") -> tuple[int, int]:
+    """End every session and delete every API token; returns (sessions, tokens) removed. Also empties
+    the shared cache, whose rate-limit counters and render locks came back from the backup."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import caches
+
+    from api.models import ApiToken
+
+    sessions, _ = Session.objects.using(alias).all().delete()
+    tokens, _ = ApiToken.objects.using(alias).all().delete()
+    caches["shared"].clear()
+    return sessions, tokens

@@ -8,13 +8,19 @@
   (this assessment's and the previous one's), peer figures or language, so a second download of an
   unchanged assessment is served without rendering.
 - Rendering outside the request (django-tasks, `manage.py db_worker`): assessments/tasks.py.
+- WeasyPrint typesets in a child process (multiprocessing "forkserver"), killed when it exceeds
+  REPORT_TIMEOUT_SECONDS: a render that runs away uses no CPU once the caller has given up.
+- One render per assessment state at a time, on every worker and app server: a lock in the shared
+  cache (`render_lock`); whoever finds it taken waits for that render's PDF instead of starting one.
 """
 
 import hashlib
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+import multiprocessing
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -177,30 +183,117 @@ def render_report(*, assessment: Assessment, language: str) -> bytes:
     return html_to_pdf(report_html(assessment=assessment, language=language))
 
 
-def render_within_time_limit(*, assessment: Assessment, language: str) -> bytes:
-    """render_report, abandoned after REPORT_TIMEOUT_SECONDS: the request gets a clear error
-    instead of hanging a worker (the abandoned render finishes in the background and is dropped)."""
-    limit = getattr(settings, "REPORT_TIMEOUT_SECONDS", 60)
-    html = report_html(assessment=assessment, language=language)
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
-    future = executor.submit(html_to_pdf, html)
+_CHILD_CONTEXT: multiprocessing.context.BaseContext | None = None
+# How long the render lock outlives the time limit, in case its holder dies without releasing it.
+LOCK_MARGIN_SECONDS = 60
+WAIT_POLL_SECONDS = 0.25
+
+
+def _child_context() -> multiprocessing.context.BaseContext:
+    """The "forkserver" context: a clean server process (no threads, no open database connection)
+    that has imported Django and WeasyPrint once, and forks each render from there."""
+    global _CHILD_CONTEXT
+    if _CHILD_CONTEXT is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["assessments.pdf_child"])
+        _CHILD_CONTEXT = context
+    return _CHILD_CONTEXT
+
+
+def time_limit_seconds() -> float:
+    return getattr(settings, "REPORT_TIMEOUT_SECONDS", 60)
+
+
+def typeset_in_child(html: str, *, limit: float, label: str = "") -> bytes:
+    """html_to_pdf in a child process, killed (SIGKILL) when it has not answered within `limit`
+    seconds; raises ReportError then, or when the child fails or dies."""
+
+    context = _child_context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(  # type: ignore[attr-defined]  # a multiprocessing context has Processtarget=pdf_child.typeset, args=(html, sender), name=f"report-render {label}",
+                              daemon=True)
+    process.start()
+    sender.close()
     try:
-        return future.result(timeout=limit)
-    except FutureTimeout as error:
-        logger.error("report for assessment %s exceeded the %s s time limit", assessment.pk, limit)
-        raise ReportError(f"The PDF report exceeded the time limit of {limit} s.") from error
+        if not receiver.poll(limit):
+            process.kill()
+            process.join()
+            logger.error("report render %s (process %s) exceeded the %s s time limit and was killed",
+                         label, process.pid, limit)
+            raise ReportError(f"The PDF report exceeded the time limit of {limit} s.")
+        outcome, payload = receiver.recv()
+    except EOFError as error:
+        process.join()
+        logger.error("report render %s (process %s) died with exit code %s", label, process.pid, process.exitcode)
+        raise ReportError("The PDF report could not be rendered.") from error
     finally:
-        executor.shutdown(wait=False)
+        receiver.close()
+    process.join()
+    if outcome != "ok":
+        raise ReportError(payload)
+    return payload
+
+
+def render_within_time_limit(*, assessment: Assessment, language: str) -> bytes:
+    """render_report with the typesetting in a child process killed after REPORT_TIMEOUT_SECONDS:
+    the caller gets a clear error instead of a hung worker, and nothing keeps running."""
+    html = report_html(assessment=assessment, language=language)
+    logger.info("rendering report of assessment %s (%s)", assessment.pk, language)
+    return typeset_in_child(html, limit=time_limit_seconds(), label=f"{assessment.pk}:{language}")
+
+
+def _lock_key(state_key: str) -> str:
+    return f"{state_key}:rendering"
+
+
+def render_lock_held(state_key: str) -> bool:
+    return caches["shared"].get(_lock_key(state_key)) is not None
+
+
+@contextmanager
+def render_lock(state_key: str) -> Iterator[bool]:
+    """Takes the render lock of an assessment state if it is free; yields whether it did."""
+    shared = caches["shared"]
+    acquired = shared.add(_lock_key(state_key), True, timeout=int(time_limit_seconds()) + LOCK_MARGIN_SECONDS)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            shared.delete(_lock_key(state_key))
+
+
+def render_and_cache(*, assessment: Assessment, language: str, state_key: str) -> bytes | None:
+    """The PDF of the state, rendered and cached unless already cached; None when another render of
+    the same state holds the lock (its PDF will be cached)."""
+    cache = caches["reports"]
+    with render_lock(state_key) as acquired:
+        if not acquired:
+            return None
+        pdf = cache.get(state_key)  # finished just before we took the lock
+        if pdf is None:
+            pdf = render_within_time_limit(assessment=assessment, language=language)
+            cache.set(state_key, pdf, timeout=None)  # written to a temporary file, then moved
+        return pdf
 
 
 def cached_report(*, assessment: Assessment, language: str) -> tuple[bytes, bool]:
-    """The PDF from the cache when the assessment is unchanged, else rendered and cached.
+    """The PDF from the cache when the assessment is unchanged, else rendered and cached (or, while
+    another render of the same state runs, that one's PDF when it is done).
     Returns (pdf, served_from_cache). Only a complete PDF is ever cached."""
     cache = caches["reports"]
     key = report_state_key(assessment=assessment, language=language)
     pdf = cache.get(key)
     if pdf is not None:
         return pdf, True
-    pdf = render_within_time_limit(assessment=assessment, language=language)
-    cache.set(key, pdf, timeout=None)
-    return pdf, False
+    deadline = time.monotonic() + time_limit_seconds() + LOCK_MARGIN_SECONDS
+    while True:
+        pdf = render_and_cache(assessment=assessment, language=language, state_key=key)
+        if pdf is not None:
+            return pdf, False
+        while render_lock_held(key) and time.monotonic() < deadline:
+            time.sleep(WAIT_POLL_SECONDS)
+        pdf = cache.get(key)
+        if pdf is not None:
+            return pdf, True
+        if time.monotonic() >= deadline:
+            raise ReportError("The PDF report is still being rendered elsewhere.")

@@ -12,8 +12,9 @@ state (`report_state_key`):
   state while the first is queued or running does not enqueue a duplicate, and the status poll can
   ask the backend how the task is doing (`{"status": "failed"}` when an inline render failed).
 
-Two "prepare" requests at the very same moment may both enqueue; the second task then finds the PDF
-cached (or renders the same bytes again): harmless.
+Two "prepare" requests at the very same moment may both enqueue; the render itself takes the
+state's render lock (assessments.reports.render_lock), so only one of them renders: the other finds
+the PDF cached, or the lock taken and answers "pending" (the status poll then waits for that render).
 """
 
 import logging
@@ -27,7 +28,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from assessments.models import Assessment
-from assessments.reports import render_within_time_limit, report_state_key
+from assessments.reports import render_and_cache, render_lock_held, report_state_key
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +68,9 @@ def render_report_task(assessment_id: int, language: str) -> dict:
     cache = _cache()
     if cache.has_key(state_key):  # rendered meanwhile (a download, or a duplicate task)
         return {"state_key": state_key, "rendered": False}
-    pdf = render_within_time_limit(assessment=assessment, language=language)
-    cache.set(state_key, pdf, timeout=None)  # written to a temporary file, then moved: all or nothing
-    return {"state_key": state_key, "rendered": True}
+    pdf = render_and_cache(assessment=assessment, language=language, state_key=state_key)
+    # None: another render of this state holds the lock; it caches the PDF when it is done.
+    return {"state_key": state_key, "rendered": pdf is not None}
 
 
 def _recorded_task_status(state_key: str) -> str | None:
@@ -105,6 +106,8 @@ def report_job_state(*, assessment: Assessment, language: str) -> JobState:
     state_key = report_state_key(assessment=assessment, language=language)
     if _cache().has_key(state_key):
         return JobState(ReportJob.READY, state_key)
+    if render_lock_held(state_key):  # being rendered right now, by this or another server
+        return JobState(ReportJob.PENDING, state_key)
     recorded = _recorded_task_status(state_key)
     if recorded in (ReportJob.PENDING, ReportJob.FAILED):
         return JobState(recorded, state_key)
@@ -129,6 +132,8 @@ def prepare_report(*, assessment: Assessment, language: str) -> JobState:
     # It ran inline (the immediate backend): the outcome is known now and cannot be looked up later.
     if result.status == TaskResultStatus.SUCCESSFUL:
         cache.delete(_task_key(state.state_key))
+        if not cache.has_key(state.state_key):  # another request is rendering this state
+            return JobState(ReportJob.PENDING, state.state_key)
         return JobState(ReportJob.READY, state.state_key)
     cache.set(_task_key(state.state_key), {"status": ReportJob.FAILED}, timeout=TASK_ID_TIMEOUT)
     return JobState(ReportJob.FAILED, state.state_key)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access, history
@@ -251,6 +252,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
     }
 
 
+@never_cache
 @login_required
 @require_safe
 def results(request, assessment_id: int):
@@ -313,6 +315,7 @@ def plan_delete(request, assessment_id: int, item_id: int):
     return redirect(reverse("results", args=[assessment.pk]) + "#plan")
 
 
+@never_cache
 @login_required
 @require_safe
 def region_history(request, region_id: int):

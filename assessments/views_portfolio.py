@@ -3,11 +3,13 @@ build (assessments.portfolio), render."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from assessments import access, portfolio
 
 
+@never_cache
 @login_required
 @require_safe
 def portfolio_page(request):

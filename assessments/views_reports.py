@@ -76,6 +76,7 @@ def report_status(request, assessment_id: int):
     return _job_answer(assessment.pk, language, report_job_state(assessment=assessment, language=language))
 
 
+@never_cache
 @login_required
 @require_safe
 def report_pdf(request, assessment_id: int):

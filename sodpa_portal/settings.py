@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.PrivateApiMiddleware",
     # Last, as django-axes asks: it turns lockouts raised during sign-in into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -82,7 +83,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0) or None
+# Number of reverse proxies in front that append to X-Forwarded-For (nginx: `proxy_set_header
+# X-Forwarded-For $proxy_add_x_forwarded_for` or `$remote_addr`); 0 ignores the header. The client
+# address is computed by accounts.security.client_address for axes, the rate limits and the log.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_address"
 
 # Sessions end after 30 minutes without a request and 12 hours after sign-in at the latest.
 SESSION_COOKIE_AGE = 30 * 60
@@ -122,11 +127,14 @@ def _database_settings() -> dict[str, Any]:
         # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at BEGIN,
         # so concurrent read-then-write requests queue on the busy timeout instead of failing
         # with "database is locked" (measured in ENVIRONMENT.md).
+        # synchronous=FULL: a save is on disk (the WAL is synced) before the page says it is saved;
+        # NORMAL can lose the last acknowledged saves on a power cut (measured cost: docs/benchmarks.md).
+        synchronous = env_choice("SQLITE_SYNCHRONOUS", choices=("full", "normal"), default="full").upper()
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON;"
             ),
         }
     return config
@@ -158,7 +166,7 @@ DEFAULT_FRAMEWORK_CODE = os.environ.get("DEFAULT_FRAMEWORK_CODE") or "sodpa-2023
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -168,18 +176,21 @@ STORAGES = {
     },
 }
 
-# The shared cache (peer tables, computed results, rate limits): every worker and app server sees the
-# same entries. The database by default (table `sodpa_cache`, made by `createcachetable`); Redis
-# when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
+# The shared cache: what every worker and app server must see alike — peer tables and kept results
+# (default), sign-in and password-reset rate limits (accounts/ratelimit.py) and one PDF render per
+# assessment state (assessments/reports.py) ("shared", where `add` is atomic). A table in the database
+# by default (created by the accounts app's migration); Redis when REDIS_URL is set
+# (e.g. redis://127.0.0.1:6379/0).
 SHARED_CACHE: dict[str, Any] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
      "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sodpa")}
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sodpa_cache",
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sodpa_shared_cache",
           "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4}}
 )
 CACHES: dict[str, dict[str, Any]] = {
     "default": SHARED_CACHE,
+    "shared": SHARED_CACHE,
     # Rendered PDF reports, keyed by the assessment's state (assessments/reports.py).
     "reports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -190,6 +201,16 @@ CACHES: dict[str, dict[str, Any]] = {
 }
 
 REPORT_TIMEOUT_SECONDS = env_int("REPORT_TIMEOUT_SECONDS", default=60)
+
+# Rate limits per client address (and per e-mail address for password resets), on top of axes'
+# lockout of a (user name, address) pair: (number allowed, within seconds).
+RATE_LIMIT_SIGN_IN_FAILURES_PER_IP = (env_int("RATE_LIMIT_SIGN_IN_FAILURES_PER_IP", default=20), 15 * 60)
+RATE_LIMIT_PASSWORD_RESET_PER_IP = (env_int("RATE_LIMIT_PASSWORD_RESET_PER_IP", default=10), 60 * 60)
+RATE_LIMIT_PASSWORD_RESET_PER_EMAIL = (env_int("RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", default=3), 60 * 60)
+
+# API tokens: the longest lifetime a user may choose on /accounts/tokens/, in days (0: no maximum,
+# "never expires" is offered).
+API_TOKEN_MAX_LIFETIME_DAYS = env_int("API_TOKEN_MAX_LIFETIME_DAYS", default=365)
 
 # Background work (django-tasks; PDF reports: assessments/tasks.py). By default tasks run inline in
 # the request, so a machine without a worker behaves as before; TASKS_BACKEND=database queues them
@@ -208,12 +229,18 @@ TASKS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Mail (password resets) goes out by SMTP once EMAIL_HOST is set; without it, to the console
+# (the server's log), and the password-reset page tells users to ask their administrator.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 EMAIL_BACKEND = (
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = "SODPA Portal <noreply@localhost>"
+EMAIL_PORT = env_int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "SODPA Portal <noreply@localhost>"
 
 # Content-Security-Policy: everything from our own origin; no inline script, no plugins, no framing.
 # Plotly writes <style> elements when it draws, hence 'unsafe-inline' for styles only.

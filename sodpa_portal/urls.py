@@ -1,13 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import PasswordResetView, SignInView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("api.token_urls")),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
     path("", include("assessments.urls")),
 ]
 
+handler400 = "sodpa_portal.views.bad_request"
 handler500 = "sodpa_portal.views.server_error"

@@ -80,3 +80,56 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, db):
         call_command("restore", str(bogus), "--yes")
     with pytest.raises(CommandError, match="no such backup file"):
         call_command("restore", str(tmp_path / "missing.backup"), "--yes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_signs_everyone_out_and_revokes_every_api_token(tmp_path, people):
+    from api.models import ApiToken
+
+    official = Client()
+    official.force_login(people["official"])
+    assert official.get("/").status_code == 200
+    _, revoked_later = ApiToken.issue(user=people["official"], name="revoked after the backup")
+    _, kept = ApiToken.issue(user=people["consultant"], name="still valid at restore")
+    call_command("backup", str(tmp_path / "sodpa.backup"), stdout=StringIO())
+    official.post("/accounts/logout/")  # the session ends and the token is revoked after the backup…
+    ApiToken.objects.filter(name="revoked after the backup").delete()
+
+    out = StringIO()
+    call_command("restore", str(tmp_path / "sodpa.backup"), "--yes", stdout=out)
+    # …and neither comes back with the restore.
+    assert "revoked 2 API token(s)" in out.getvalue() and "everyone signs in again" in out.getvalue()
+    assert not ApiToken.objects.exists()
+    for token in (revoked_later, kept):
+        assert Client().get("/api/regions", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = official.cookies[settings.SESSION_COOKIE_NAME].value
+    assert replay.get("/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite's backup API waits forever on a connection inside a transaction
+def test_backups_are_readable_by_their_owner_only(tmp_path):
+    import stat
+
+    path = tmp_path / "sodpa.backup"
+    path.write_bytes(b"an older file, world-readable")
+    path.chmod(0o644)
+    call_command("backup", str(path), stdout=StringIO())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    fresh = tmp_path / "new" / "sodpa.backup"
+    call_command("backup", str(fresh), stdout=StringIO())
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+def test_a_database_file_created_by_manage_py_is_readable_by_its_owner_only(tmp_path):
+    import stat
+
+    from tests.test_security import run_manage
+
+    database = tmp_path / "fresh.sqlite3"
+    result = run_manage("migrate", "-v", "0", DEBUG="1", DATABASE_URL=f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    for companion in (tmp_path / "fresh.sqlite3-wal", tmp_path / "fresh.sqlite3-shm"):
+        if companion.exists():
+            assert stat.S_IMODE(companion.stat().st_mode) == 0o600

@@ -239,3 +239,46 @@ def test_the_results_page_wires_the_buttons_to_prepare(official, assessment):
     assert f'href="{urls(assessment, "en")["report_pdf"]}"' in page  # still a plain link without JavaScript
     assert 'id="report-progress-elapsed"' in page and "{seconds}" in page
     assert 'data-csrf="' in page
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_while_a_render_of_the_state_runs_prepare_and_status_wait_for_it(official, assessment, caplog):
+    from assessments.reports import render_lock
+
+    url = urls(assessment)
+    state_key = report_state_key(assessment=assessment, language="en")
+    with caplog.at_level("INFO", logger="assessments.reports"), render_lock(state_key) as acquired:
+        assert acquired  # another worker's render, as far as this one can tell
+        assert official.post(url["report_prepare"]).json() == {"status": "pending", "poll": url["report_status"]}
+        assert official.post(url["report_prepare"]).json()["status"] == "pending"
+        assert official.get(url["report_status"]).json()["status"] == "pending"
+        assert not [r for r in caplog.records if r.getMessage().startswith("rendering report")]
+    assert official.get(url["report_status"]).json()["status"] == "none"  # that render failed: try again
+    assert official.post(url["report_prepare"]).json()["status"] == "ready"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_prepares_start_one_render(sodpa, people, caplog):
+    import threading
+
+    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+    fill(assessment, 2)
+    url = urls(assessment)
+    barrier, answers = threading.Barrier(2), []
+
+    def prepare():
+        client = Client(headers={"accept-language": "en"})
+        client.force_login(people["official"])
+        barrier.wait()
+        answers.append(client.post(url["report_prepare"]).json()["status"])
+
+    with override_settings(TASKS=IMMEDIATE), caplog.at_level("INFO", logger="assessments.reports"):
+        other = threading.Thread(target=prepare)
+        other.start()
+        prepare()
+        other.join()
+    renders = [r for r in caplog.records if r.getMessage().startswith("rendering report")]
+    assert len(renders) == 1
+    # Both at once: one renders, the other waits ("pending"); or one after the other: the second is served.
+    assert sorted(answers) in (["pending", "ready"], ["ready", "ready"])
+    assert cached_pdf(assessment).startswith(b"%PDF")

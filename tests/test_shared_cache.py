@@ -34,7 +34,7 @@ def test_the_default_shared_cache_is_a_database_table(five_regions):
     assert isinstance(caches["default"], DatabaseCache)
     frame = peer_frame()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM sodpa_cache")
+        cursor.execute("SELECT cache_key FROM sodpa_shared_cache")
         keys = [row[0] for row in cursor.fetchall()]
     assert any("peer-frame" in key for key in keys)
     assert list(frame["overall"]) == [0.0, 25.0, 50.0, 75.0, 100.0]

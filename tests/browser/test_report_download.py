@@ -43,7 +43,8 @@ def test_clicking_the_pdf_button_downloads_the_report(new_page, live_server, res
     problems = watch(page)
     sign_in(page, live_server.url, "report-official")
     page.goto(results_url)
-    with page.expect_download() as download:
+    # The first render of a process starts the render server (Django and WeasyPrint loaded once).
+    with page.expect_download(timeout=60_000) as download:
         page.get_by_role("link", name="PDF report (English)").click()
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as handle:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.backup import BackupError, restore
+from assessments.backup import BackupError, restore, revoke_credentials
 
 
 class Command(BaseCommand):
@@ -19,4 +19,7 @@ class Command(BaseCommand):
             restore(path=path)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        sessions, tokens = revoke_credentials()
         self.stdout.write(f"database restored from {path}")
+        self.stdout.write(f"signed out {sessions} session(s) and revoked {tokens} API token(s) from the backup: "
+                          "everyone signs in again and creates new API tokens at /accounts/tokens/")
