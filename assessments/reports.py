@@ -207,11 +207,12 @@ def time_limit_seconds() -> float:
 def typeset_in_child(html: str, *, limit: float, label: str = "") -> bytes:
     """html_to_pdf in a child process, killed (SIGKILL) when it has not answered within `limit`
     seconds; raises ReportError then, or when the child fails or dies."""
+    from assessments import pdf_child
 
     context = _child_context()
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(  # type: ignore[attr-defined]  # a multiprocessing context has Processtarget=pdf_child.typeset, args=(html, sender), name=f"report-render {label}",
-                              daemon=True)
+    process = context.Process(  # type: ignore[attr-defined]  # every multiprocessing context has Process
+        target=pdf_child.typeset, args=(html, sender), name=f"report-render {label}", daemon=True)
     process.start()
     sender.close()
     try:
