@@ -1,7 +1,8 @@
 """Small helpers shared by the view tests."""
 
 import contextlib
-import threading
+import multiprocessing
+import time
 from collections.abc import Iterator
 
 from django.core.management import call_command
@@ -90,19 +91,20 @@ def form_data_from_html(html: str, form_id: str = "questionnaire-form") -> dict:
 @contextlib.contextmanager
 def stalled_pdf_engine() -> Iterator[None]:
     """Inside: the PDF engine never finishes, and the time limit is 10 ms. Tests of the time limit meet
-    it whatever the machine's load, instead of betting that a real render takes longer than 10 ms."""
-    from assessments import reports
+    it whatever the machine's load, instead of betting that a real render takes longer than 10 ms.
+    The render child is forked from the test process here (not from the forkserver), so it runs the
+    stalled engine; the parent kills it at the limit, as it would a real one."""
+    from assessments import pdf_child, reports
 
-    release, original = threading.Event(), reports.html_to_pdf
+    original_context, original_typeset = reports._CHILD_CONTEXT, pdf_child.typeset
 
-    def never_finishes(html: str) -> bytes:
-        release.wait(60)
-        raise RuntimeError("a stalled render, released when the test is over")
+    def never_finishes(html: str, sender) -> None:
+        time.sleep(600)
 
-    reports.html_to_pdf = never_finishes
+    reports._CHILD_CONTEXT = multiprocessing.get_context("fork")
+    pdf_child.typeset = never_finishes
     try:
         with override_settings(REPORT_TIMEOUT_SECONDS=0.01):
             yield
     finally:
-        reports.html_to_pdf = original
-        release.set()
+        reports._CHILD_CONTEXT, pdf_child.typeset = original_context, original_typeset
