@@ -205,7 +205,8 @@ def history_figure(*, points: list[dict], dimension_names: dict[str, str], tier_
             continue
         arrow = "▲" if change["direction"] == "up" else "▼"
         annotations.append({
-            "x": point["when"], "y": _rounded(point["card"].overall), "text": plotly_text(f"{arrow} {tier_labels[change['to']]}"),
+            "x": point["when"], "y": _rounded(point["card"].overall),
+            "text": plotly_text(f"{arrow} {tier_labels[change['to']]}"),
             "showarrow": True, "arrowhead": 2, "ay": -36 if change["direction"] == "up" else 36,
             "font": {"color": "#198754" if change["direction"] == "up" else "#dc3545"},
         })
