@@ -127,11 +127,16 @@ def test_a_submitted_assessment_is_read_only(client, people, draft):
     assert "<fieldset disabled>" in response.content.decode()
     data = step_post_data(response)
     data["i_S1_1-level"] = "4"
-    response = client.post(url(draft), data, follow=True)
+    data["i_S1_1-evidence"] = "my unsaved note"
+    response = client.post(url(draft), data)
+    assert response.status_code == 409
     assert draft.answers.get(indicator__code="S1.1").level == 2
     with translation.override("zh-hans"):
-        expected = translation.gettext("This assessment is submitted and read-only.")
+        expected = translation.gettext("Not saved: this assessment was submitted and is read-only. "
+                                       "Your input is still shown below.")
     assert [str(m) for m in response.context["messages"]] == [expected]
+    page = response.content.decode()
+    assert "<fieldset disabled>" in page and "my unsaved note" in page  # the input is kept, to copy
 
 
 def test_only_a_complete_assessment_can_be_submitted(client, people, draft):

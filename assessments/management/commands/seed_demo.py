@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, PlanItem, Region, StatusChange
+from assessments.models import Answer, Assessment, PlanItem, Region
 from assessments.recommendations import derive_recommendations, load_rules
 from assessments.services import score_assessment
+from assessments.transitions import submit_assessment
 from frameworks.models import Framework, Indicator
 
 DEMO_PASSWORD = "sodpa-demo-2026"  # noqa: S105 - documented demo password; refused when DEBUG is off
@@ -64,10 +65,7 @@ def _create_assessment(region, framework, indicators, *, title, profile, rng, wh
         for indicator, value in answered
     )
     if submit:
-        assessment.status = Assessment.Status.SUBMITTED
-        assessment.submitted_at = when
-        assessment.save(update_fields=["status", "submitted_at"])
-        StatusChange.objects.create(assessment=assessment, status=assessment.status, changed_by=user)
+        submit_assessment(assessment=assessment, user=user, at=when)
     Assessment.objects.filter(pk=assessment.pk).update(created_at=when, updated_at=when)
     return assessment
 
