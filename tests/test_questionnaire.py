@@ -73,6 +73,7 @@ def test_not_applicable_only_where_allowed(client, people, draft):
 
 def test_a_stale_save_is_refused_naming_what_changed_and_keeping_the_input(client, people, draft):
     colleague = people["admin"]
+    people["own"].officials.add(colleague)  # the admin is no official until made one
     client.force_login(people["official"])
     page = step_post_data(client.get(url(draft)))  # the official's page, loaded before the colleague saves
 
@@ -106,6 +107,7 @@ def test_a_stale_page_does_not_overwrite_answers_it_did_not_change(client, peopl
     client.force_login(people["official"])
     page = step_post_data(client.get(url(draft)))
     other = client.__class__()
+    people["own"].officials.add(people["admin"])  # the admin is no official until made one
     other.force_login(people["admin"])
     theirs = step_post_data(other.get(url(draft)))
     theirs["i_S1_1-level"] = "4"

@@ -14,8 +14,8 @@ from tests.helpers import fill
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["anonymous", "official", "other_official", "consultant", "other_consultant", "admin", "deactivated"]
-IN_SCOPE = {"official", "consultant", "admin"}
-OUT_OF_SCOPE = {"other_official", "other_consultant"}
+IN_SCOPE = {"official", "consultant"}  # the admin (staff) has no region: out of scope
+OUT_OF_SCOPE = {"other_official", "other_consultant", "admin"}
 
 # url name → (argument kind, or a tuple of them for several arguments, what each method does): "read"
 # (GET page or file), "answer" (an official's or admin's POST), "review" (a consultant's or admin's
@@ -80,7 +80,7 @@ def expected(persona: str, role: str | None) -> int:
         return 200
     if persona in OUT_OF_SCOPE:
         return 404
-    allowed = {"read": IN_SCOPE, "any": IN_SCOPE, "answer": {"official", "admin"}, "review": {"consultant", "admin"}}
+    allowed = {"read": IN_SCOPE, "any": IN_SCOPE, "answer": {"official"}, "review": {"consultant"}}
     return (200 if role == "read" else 302) if persona in allowed[role] else 403
 
 

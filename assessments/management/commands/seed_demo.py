@@ -12,6 +12,7 @@ from assessments.recommendations import derive_recommendations, load_rules
 from assessments.services import score_assessment
 from assessments.transitions import submit_assessment
 from frameworks.models import Framework, Indicator
+from frameworks.permissions import make_framework_editor
 
 DEMO_PASSWORD = "sodpa-demo-2026"  # noqa: S105 - documented demo password; refused when DEBUG is off
 FRAMEWORK = "sodpa-2023"
@@ -95,7 +96,8 @@ class Command(BaseCommand):
             f"Demo data ready ({created} new regions). Sign in at http://127.0.0.1:8000/accounts/login/"
         ))
         for username, role in (("official", "official of 苏州工业园区"),
-                               ("consultant", "consultant for 4 regions"), ("admin", "administrator")):
+                               ("consultant", "consultant for 4 regions"),
+                               ("admin", "framework editor: the questionnaire in /admin/, no regions")):
             self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({role})")
 
     def _users(self):
@@ -104,8 +106,10 @@ class Command(BaseCommand):
         for username in ("official", "consultant", "admin"):
             user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = user.is_superuser = username == "admin"
+            user.is_staff = user.is_superuser = False
             user.save()
+            if username == "admin":  # edits the questionnaire in the admin; sees no region's assessments
+                make_framework_editor(user=user)
             users[username] = user
         return users
 
