@@ -4,17 +4,13 @@ Everything here is given rows the caller may see: scope is decided in api/endpoi
 assessments.access, before any of these functions is called."""
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.utils import translation
 
 from assessments.models import Answer, Assessment, Region
-from assessments.queries import batch_scorecards, batch_scores, framework_with_questionnaire, scorecard
-from assessments.recommendations import derive_recommendations, load_rules
+from assessments.queries import batch_scorecards, batch_scores
+from assessments.results import advice_for, score_assessment
+from assessments.selectors import latest_submitted_per_region, submitted_in_order
 from frameworks.models import Framework
-from frameworks.spec import framework_spec
-
-# When it was submitted (the creation date for a submitted row without one), the same on every database.
-SUBMITTED_ORDER = Coalesce("submitted_at", "created_at")
 
 
 def language_code(requested: str | None) -> str:
@@ -72,8 +68,7 @@ def assessment_summaries(assessments) -> list[dict]:
 def region_detail(region_row: Region) -> dict:
     counts = Assessment.objects.filter(region=region_row).aggregate(
         total=Count("pk"), submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)))
-    latest = (Assessment.objects.filter(region=region_row, status=Assessment.Status.SUBMITTED)
-              .select_related("framework").order_by(SUBMITTED_ORDER.desc(), "-pk").first())
+    latest = latest_submitted_per_region(regions=Region.objects.filter(pk=region_row.pk)).first()
     return {
         **region(region_row),
         "assessment_count": counts["total"],
@@ -97,8 +92,7 @@ def assessment_detail(assessment: Assessment) -> dict:
 
 
 def scores(assessment: Assessment) -> dict:
-    framework = framework_with_questionnaire(assessment.framework_id)
-    card = scorecard(assessment, framework_spec(framework=framework))
+    card = score_assessment(assessment=assessment)
     return {"assessment_id": assessment.pk, **card.as_dict(), "answered": card.answered, "total": card.total}
 
 
@@ -113,10 +107,7 @@ def _ranked(item) -> dict:
 
 
 def recommendations(assessment: Assessment, *, language: str) -> dict:
-    framework = framework_with_questionnaire(assessment.framework_id)
-    card = scorecard(assessment, framework_spec(framework=framework))
-    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                    city_type=assessment.region.city_type)
+    advice = advice_for(assessment=assessment)
     with translation.override(language):  # the content fields read the active language
         return {
             "assessment_id": assessment.pk,
@@ -150,8 +141,7 @@ def recommendations(assessment: Assessment, *, language: str) -> dict:
 def history(region_row: Region) -> dict:
     """The region's submitted assessments, oldest first, with overall and dimension scores and tiers
     (each scored under its own framework version)."""
-    submitted = list(Assessment.objects.filter(region=region_row, status=Assessment.Status.SUBMITTED)
-                     .select_related("framework").order_by(SUBMITTED_ORDER.asc(), "pk"))
+    submitted = list(submitted_in_order(region=region_row))
     cards = batch_scorecards(submitted)
     return {
         "region": region(region_row),

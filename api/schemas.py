@@ -7,11 +7,14 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-TierCode = Literal["advanced", "intermediate", "basic"]
+from frameworks.enums import Language as LanguageEnum
+from frameworks.enums import Tier
+
+TierCode = Tier  # the one Tier enum: its values make the schema's enum
 Kind = Literal["city", "district", "park"]
 CityTypeCode = Literal["port", "industrial", "tourism", "comprehensive"]
 Number = int | float  # weights and thresholds as written: 70 rather than 70.0
-Language = Literal["zh-hans", "en"]
+Language = LanguageEnum
 AssessmentStatus = Literal["draft", "submitted"]
 
 

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from assessments.models import Answer, Assessment, Region
 from assessments.queries import batch_scorecards
 from assessments.scoring import BOUNDARY_TOLERANCE, ScoreCard
+from assessments.selectors import latest_submitted_per_region
 
 MIN_PEERS = 5
 # Scoring every peer on each results page and report grew with the number of regions (the hot spot
@@ -34,17 +35,13 @@ BASE_COLUMNS = ["region", "kind", "city_type", "tier", OVERALL]
 
 
 def latest_submitted(regions_qs: QuerySet[Region]) -> list[Assessment]:
-    """The latest submitted assessment (by submission time) of each of the regions, with its region,
-    in one query."""
-    latest = (Assessment.objects.filter(region=OuterRef("region_id"), status=Assessment.Status.SUBMITTED)
-              .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk").values("pk")[:1])
+    """The latest submitted assessment (selectors' one definition) of each of the regions, with its
+    region, in one query."""
     answers = Answer.objects.filter(assessment=OuterRef("pk")).order_by().values("assessment")
-    return list(Assessment.objects.filter(region__in=regions_qs, status=Assessment.Status.SUBMITTED)
-                .annotate(latest_id=Subquery(latest)).filter(pk=F("latest_id"))
+    return list(latest_submitted_per_region(regions=regions_qs)
                 # for the cache key of peer_frame: how many answers, changed when
                 .annotate(answers_count=Subquery(answers.annotate(n=Count("pk")).values("n")),
-                          answers_changed=Subquery(answers.annotate(m=Max("updated_at")).values("m")))
-                .select_related("region").order_by("region_id"))
+                          answers_changed=Subquery(answers.annotate(m=Max("updated_at")).values("m"))))
 
 
 def peer_frame(regions_qs: QuerySet[Region] | None = None) -> pd.DataFrame:
@@ -64,7 +61,7 @@ def _frame_key(assessments: list[Assessment]) -> str:
     submission and edit times) and their answers (count and last change), as `latest_submitted`
     reads them: no query of its own."""
     state = [[a.pk, a.region_id, a.region.kind, a.region.city_type, a.framework_id, a.submitted_at, a.updated_at,
-              a.answers_count, a.answers_changed] for a in assessments]
+              a.answers_count, a.answers_changed] for a in assessments]  # type: ignore[attr-defined]  # annotated by latest_submitted()
     return "peer-frame:" + hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
 
 

@@ -8,15 +8,20 @@ matplotlib radar of the PDF draws its text with mathtext off (`parse_math=False`
 title is drawn as typed, never parsed as a formula."""
 
 import html
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
 
-from assessments.scoring import TIER_ADVANCED, TIER_BASIC, TIER_INTERMEDIATE, ScoreCard
+from assessments.scoring import ScoreCard
+from frameworks.enums import Tier
+
+if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
 
 PEER_COLOUR = "#fd7e14"
 # The overall line and one line per dimension on the region history chart (Bootstrap's palette).
 HISTORY_COLOURS = ["#212529", "#0d6efd", "#d63384", "#198754", "#6f42c1", "#20c997", "#0dcaf0", "#dc3545"]
-TIER_ORDER = {TIER_BASIC: 0, TIER_INTERMEDIATE: 1, TIER_ADVANCED: 2}
+TIER_ORDER = {tier.value: tier.rank for tier in Tier}
 
 
 def plotly_text(text: str) -> str:
@@ -105,10 +110,11 @@ def radar_svg(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str]
     import matplotlib
 
     # Our own settings for this figure only; mathtext and TeX off: a title or region name containing
-    # `$…$` is drawn as typed (parsed as mathtext it broke every report of the region).
-    style = {"svg.fonttype": "path", "svg.hashsalt": "sodpa",  # stable ids: the same report, the same bytes
-             "font.family": ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"],
-             "text.parse_math": False, "text.usetex": False}
+    # `$…$` is drawn as typed (parsed as mathtext it broke every report of the region). The hash salt
+    # gives stable ids: the same report renders the same bytes.
+    style: dict[Any, Any] = {"svg.fonttype": "path", "svg.hashsalt": "sodpa",
+                             "font.family": ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"],
+                             "text.parse_math": False, "text.usetex": False}
     with matplotlib.rc_context(style):
         return _draw_radar(current=current, previous=previous, dimension_names=dimension_names, peer=peer)
 
@@ -120,7 +126,7 @@ def _draw_radar(*, current, previous, dimension_names, peer) -> str:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(5.2, 4.6))
-    axes = figure.add_subplot(projection="polar")
+    axes = cast("PolarAxes", figure.add_subplot(projection="polar"))
     codes = [dim.code for dim in current[0].dimensions]
     angles = [2 * math.pi * i / len(codes) for i in range(len(codes))]
     axes.set_theta_offset(math.pi / 2)  # S at the top, then clockwise: as the page's Plotly radar

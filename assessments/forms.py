@@ -10,6 +10,7 @@ from crispy_forms.layout import Div, Fieldset, Layout, LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +44,7 @@ class Markup(LayoutObject):
 
     def __init__(self, html: SafeString):
         self.html = html
-        self.fields = []
+        self.fields: list = []
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
         return self.html
@@ -80,7 +81,7 @@ class StepForm(forms.Form):
 
     def _add_fields(self, indicator: Indicator, answer: Answer | None) -> None:
         key = field_key(indicator)
-        choices = [
+        choices: list[tuple[str, str | Promise]] = [
             (str(level.level), f"{level.level} · {LEVEL_NAMES[level.level]} — {level.text}")
             for level in indicator.levels.all()
         ]
@@ -119,7 +120,8 @@ class StepForm(forms.Form):
                         css_class="subdimension mb-4")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for indicator in self.indicators:
             seen = cleaned.get(f"{field_key(indicator)}-seen")
             if seen not in ("", None, NOT_APPLICABLE, "0", "1", "2", "3", "4"):

@@ -9,12 +9,13 @@ answers (1), scored by the pandas batch path.
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import F, OuterRef, Subquery
+from django.conf import settings
 
 from assessments.charts import radar_figure, radar_series
 from assessments.models import Assessment, Region
 from assessments.queries import batch_scorecards, frameworks_by_id
 from assessments.scoring import ScoreCard
+from assessments.selectors import latest_submitted_per_region
 from frameworks.models import Framework
 
 SORT_NAME, SORT_OVERALL = "name", "overall"
@@ -45,19 +46,15 @@ class Row:
 
 def latest_submitted(regions) -> tuple[list[Region], dict[int, Assessment]]:
     """The regions (by name) and each one's latest submitted assessment by submission time."""
-    latest = (Assessment.objects.filter(region=OuterRef("pk"), status=Assessment.Status.SUBMITTED)
-              .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk").values("pk")[:1])
-    regions = list(regions.annotate(latest_id=Subquery(latest)).order_by("name"))
-    ids = [region.latest_id for region in regions if region.latest_id]
-    assessments = Assessment.objects.filter(pk__in=ids).select_related("framework") if ids else []
-    return regions, {assessment.region_id: assessment for assessment in assessments}
+    assessments = latest_submitted_per_region(regions=regions)
+    return list(regions.order_by("name")), {assessment.region_id: assessment for assessment in assessments}
 
 
 def _dimension_columns(frameworks: dict[int, Framework]) -> list[dict]:
     """Dimension codes and names of the framework versions in use (newest version's name first); when
     there is none, those of the latest published SODPA framework, so the table keeps its shape."""
     if not frameworks:
-        fallback = (Framework.objects.published().filter(code="sodpa-2023").order_by("-version")
+        fallback = (Framework.objects.published().filter(code=settings.DEFAULT_FRAMEWORK_CODE).order_by("-version")
                     .prefetch_related("dimensions").first())
         frameworks = {fallback.pk: fallback} if fallback else {}
     columns: dict[str, str] = {}
@@ -74,7 +71,7 @@ def sort_rows(rows: list[Row], key: str, direction: str) -> list[Row]:
         return by_name[::-1] if direction == DESC else by_name
     scored = [row for row in by_name if row.score(key) is not None]
     unscored = [row for row in by_name if row.score(key) is None]
-    return sorted(scored, key=lambda row: row.score(key), reverse=direction == DESC) + unscored
+    return sorted(scored, key=lambda row: row.score(key) or 0.0, reverse=direction == DESC) + unscored
 
 
 def _compared_ids(rows: list[Row], requested: list[str]) -> list[int]:
@@ -92,13 +89,18 @@ def overlay_figure(rows: list[Row], frameworks: dict[int, Framework]) -> dict | 
         return None
     series = []
     for number, row in enumerate(rows):
+        if row.assessment is None or row.card is None:
+            continue  # only rows with scores are compared (_compared_ids)
         names = {d.code: d.name for d in frameworks[row.assessment.framework_id].dimensions.all()}
         trace = radar_series(card=row.card, name=row.region.name, dimension_names=names)
         line, fill = COLOURS[number % len(COLOURS)]
         trace.update({"line": {"color": line}, "fillcolor": fill})
         series.append(trace)
     # the same axes, legend and fonts as the results page's radar
-    layout = radar_figure(current=(rows[0].card, ""), previous=None, dimension_names={})["layout"]
+    first_card = rows[0].card
+    if first_card is None:
+        return None
+    layout = radar_figure(current=(first_card, ""), previous=None, dimension_names={})["layout"]
     return {"data": series, "layout": layout}
 
 
@@ -125,7 +127,7 @@ def build(regions, *, sort: str | None, direction: str | None, compare: list[str
             row.cells.append({"code": column["code"], "score": dim.score if dim else None,
                               "tier": dim.tier if dim else None})
         rows.append(row)
-    rows = sort_rows(rows, sort, direction)
+    rows = sort_rows(rows, sort or SORT_NAME, direction or ASC)  # never None here: narrowed for mypy
     compared = _compared_ids(rows, compare)
     for row in rows:
         row.compared = row.region.pk in compared

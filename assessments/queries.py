@@ -4,7 +4,7 @@ import pandas as pd
 from django.db.models import Prefetch
 
 from assessments.models import Answer, Assessment, Region
-from assessments.scoring import DimensionScore, ScoreCard, score_answers, score_batch
+from assessments.scoring import DimensionScore, ScoreCard, score_batch
 from frameworks.models import Framework
 from frameworks.spec import FrameworkSpec, framework_spec
 
@@ -15,35 +15,6 @@ def framework_with_questionnaire(framework_id: int) -> Framework:
 
 def answers_by_indicator(assessment: Assessment) -> dict[int, Answer]:
     return {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
-
-
-def answer_values_by_code(assessment: Assessment) -> dict:
-    rows = Answer.objects.filter(assessment=assessment).values_list("indicator__code", "level", "not_applicable")
-    return {code: ("na" if na else level) for code, level, na in rows}
-
-
-def scorecard(assessment: Assessment, spec: FrameworkSpec) -> ScoreCard:
-    return score_answers(spec=spec, answers=answer_values_by_code(assessment))
-
-
-def previous_submitted(assessment: Assessment) -> Assessment | None:
-    """The region's latest submitted assessment before this one (for a draft: the latest)."""
-    earlier = Assessment.objects.filter(region_id=assessment.region_id, status=Assessment.Status.SUBMITTED).exclude(
-        pk=assessment.pk)
-    if assessment.submitted_at:
-        earlier = earlier.filter(submitted_at__lt=assessment.submitted_at)
-    return earlier.select_related("framework").order_by("-submitted_at").first()
-
-
-def previous_with_card(assessment: Assessment, *, spec: FrameworkSpec) -> tuple[Assessment | None, ScoreCard | None]:
-    """The previous submitted assessment and its scores under its own framework version (`spec`
-    is the current assessment's, reused when both share a version)."""
-    previous = previous_submitted(assessment)
-    if previous is None:
-        return None, None
-    if previous.framework_id != assessment.framework_id:
-        spec = framework_spec(framework=framework_with_questionnaire(previous.framework_id))
-    return previous, scorecard(previous, spec)
 
 
 def dashboard_regions(regions) -> list[Region]:

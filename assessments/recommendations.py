@@ -6,6 +6,7 @@
 
 from dataclasses import dataclass
 
+from assessments.published import kept_for_published
 from assessments.scoring import TIER_ADVANCED, ScoreCard
 from frameworks.models import (
     Case,
@@ -31,6 +32,11 @@ class RuleSet:
 
 
 def load_rules(*, framework: Framework) -> RuleSet:
+    """The rule data of a framework version (kept per worker for a published one)."""
+    return kept_for_published(framework=framework, what="rules", build=lambda: _read_rules(framework))
+
+
+def _read_rules(framework: Framework) -> RuleSet:
     return RuleSet(
         tier_advice=tuple(TierAdvice.objects.filter(framework=framework)),
         scene_types=tuple(SceneType.objects.filter(framework=framework).prefetch_related("dimensions")),
@@ -81,9 +87,9 @@ class Recommendations:
 def _ranked(card: ScoreCard, rules: RuleSet) -> list[RankedSubDimension]:
     scores = card.subdimension_scores()
     ranked = [
-        RankedSubDimension(subdimension=sub, score=scores[sub.code], tier=card.subdimension_tier(sub.code))
+        RankedSubDimension(subdimension=sub, score=score, tier=tier)
         for sub in rules.subdimensions
-        if scores.get(sub.code) is not None
+        if (score := scores.get(sub.code)) is not None and (tier := card.subdimension_tier(sub.code)) is not None
     ]
     # Lowest first; ties keep the questionnaire's order so the result is stable.
     return sorted(ranked, key=lambda item: item.score)

@@ -23,19 +23,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from assessments.benchmarks import MIN_PEERS, PeerComparison, compare_with_peers
+from assessments.benchmarks import MIN_PEERS
 from assessments.models import Answer, Assessment, PlanItem
 from assessments.plans import plan_progress
-from assessments.queries import (
-    answer_values_by_code,
-    framework_with_questionnaire,
-    frameworks_by_id,
-    previous_submitted,
-    previous_with_card,
-)
-from assessments.recommendations import derive_recommendations, load_rules
-from assessments.scoring import score_answers
-from frameworks.spec import framework_spec
+from assessments.results import AssessmentResult, assessment_result
 
 logger = logging.getLogger(__name__)
 
@@ -81,16 +72,11 @@ def _plan_digest(assessment_ids: list[int]) -> list:
     )
 
 
-def _peers(assessment: Assessment, card, framework) -> PeerComparison:
-    names = {d.code: d.name for d in framework.dimensions.all()}
-    return compare_with_peers(region=assessment.region, card=card, dimension_names=names,
-                              overall_name=gettext("Overall"))
-
-
-def report_state_key(*, assessment: Assessment, language: str) -> str:
-    previous = previous_submitted(assessment)
-    framework = frameworks_by_id([assessment.framework_id])[assessment.framework_id]
-    card = score_answers(spec=framework_spec(framework=framework), answers=answer_values_by_code(assessment))
+def report_state_key(*, assessment: Assessment, language: str, result: AssessmentResult | None = None) -> str:
+    """The cache key of the assessment's report in `language`: a hash of everything it shows."""
+    result = result or assessment_result(assessment=assessment)
+    previous = result.previous.assessment if result.previous else None
+    peers = result.peers
     state = {
         "format": REPORT_FORMAT_VERSION,
         "language": language,
@@ -101,7 +87,7 @@ def report_state_key(*, assessment: Assessment, language: str) -> str:
         "answers": _answers_digest(assessment.pk),
         "previous": [previous.pk, previous.title, _answers_digest(previous.pk)] if previous else None,
         "plan": _plan_digest([assessment.pk] + ([previous.pk] if previous else [])),
-        "peers": _peers(assessment, card, framework).state(),
+        "peers": peers.state() if peers else None,
     }
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()
     return f"report:{assessment.pk}:{language}:{hashlib.sha256(encoded).hexdigest()}"
@@ -128,15 +114,12 @@ def report_context(*, assessment: Assessment) -> dict:
     """Everything the report shows, in the active language."""
     from assessments.charts import radar_svg
 
-    framework = framework_with_questionnaire(assessment.framework_id)
-    spec = framework_spec(framework=framework)
-    levels = answer_values_by_code(assessment)
-    card = score_answers(spec=spec, answers=levels)
-    previous, previous_card = previous_with_card(assessment, spec=spec)
-    names = {d.code: d.name for d in framework.dimensions.all()}
+    result = assessment_result(assessment=assessment)
+    framework, card, levels, advice, peers = result.framework, result.card, result.values, result.advice, result.peers
+    previous = result.previous.assessment if result.previous else None
+    previous_card = result.previous.card if result.previous else None
+    names = result.dimension_names
     answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment)}
-    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                    city_type=assessment.region.city_type)
     sections = _indicator_rows(framework, answers)
     for section in sections:
         score = card.dimension(section["dimension"].code)
@@ -151,7 +134,6 @@ def report_context(*, assessment: Assessment) -> dict:
              "after": dim.score}
             for dim in card.dimensions
         ]
-    peers = _peers(assessment, card, framework)
     peer_name = gettext("Peer median (%(kind)s)") % {"kind": assessment.region.get_kind_display()}
     plan = [{"item": item, "current": levels.get(item.indicator.code) if item.indicator else None}
             for item in PlanItem.objects.filter(assessment=assessment).select_related("indicator")]
@@ -164,7 +146,7 @@ def report_context(*, assessment: Assessment) -> dict:
         "plan": plan, "previous_plan": previous_plan,
         "report_date": assessment.submitted_at or assessment.updated_at,
         "radar": radar_svg(current=(card, assessment.title),
-                           previous=(previous_card, previous.title) if previous else None,
+                           previous=(previous_card, previous.title) if previous and previous_card else None,
                            dimension_names=names,
                            peer=(peers.medians, peer_name) if peers.enough_peers else None),
     }

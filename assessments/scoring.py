@@ -16,19 +16,20 @@ pandas and gives the same numbers.
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from frameworks.enums import Tier
 from frameworks.spec import FrameworkSpec
 
 AnswerValue = int | Literal["na"] | None
-NOT_APPLICABLE = "na"
+NOT_APPLICABLE: Final = "na"
 MAX_LEVEL = 4
-TIER_ADVANCED = "advanced"
-TIER_INTERMEDIATE = "intermediate"
-TIER_BASIC = "basic"
+TIER_ADVANCED = Tier.ADVANCED.value
+TIER_INTERMEDIATE = Tier.INTERMEDIATE.value
+TIER_BASIC = Tier.BASIC.value
 
 # Weighted means of floats can land a hair below a threshold they equal exactly
 # (e.g. 69.99999999999999 for 70): within this tolerance the value counts as on the boundary.

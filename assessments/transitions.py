@@ -17,8 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, StatusChange
-from assessments.queries import framework_with_questionnaire, scorecard
-from frameworks.spec import framework_spec
+from assessments.results import score_assessment
 
 
 class TransitionRefused(Exception):
@@ -56,7 +55,7 @@ def submit_assessment(*, assessment: Assessment, user, note: str = "", at: datet
         locked = lock_assessment(assessment.pk)
         if locked.is_submitted:
             raise AlreadySubmitted("the assessment is already submitted")
-        card = scorecard(locked, framework_spec(framework=framework_with_questionnaire(locked.framework_id)))
+        card = score_assessment(assessment=locked)  # the answers read inside the transaction
         if not card.is_complete:
             raise Incomplete(answered=card.answered, total=card.total)
         locked.status = Assessment.Status.SUBMITTED

@@ -12,26 +12,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access, history
-from assessments.answering import evidence_digest, save_step
-from assessments.benchmarks import MIN_PEERS, compare_with_peers
+from assessments.answering import Conflict, evidence_digest, save_step
+from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
 from assessments.forms import StepForm, field_key
 from assessments.models import Assessment, Comment, PlanItem
 from assessments.plans import PlanItemForm, plan_indicators, plan_progress
-from assessments.queries import (
-    answer_values_by_code,
-    answers_by_indicator,
-    batch_scores,
-    dashboard_regions,
-    framework_with_questionnaire,
-    previous_with_card,
-)
-from assessments.recommendations import derive_recommendations, load_rules
-from assessments.scoring import score_answers
+from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
+from assessments.results import advice_of, assessment_result, scored_assessment
 from assessments.templatetags.sodpa import TIER_LABELS
 from assessments.transitions import AlreadySubmitted, Incomplete, NotSubmitted, reopen_assessment, submit_assessment
 from frameworks.models import Framework
-from frameworks.spec import framework_spec
 
 
 def _visible_assessment(request, assessment_id: int) -> Assessment:
@@ -62,7 +53,7 @@ def create_assessment(request, region_id: int):
     region = get_object_or_404(access.regions_visible_to(request.user), pk=region_id)
     if not access.can_create_assessment(request.user, region):
         raise PermissionDenied
-    framework = Framework.objects.latest_published("sodpa-2023") or Framework.objects.published().first()
+    framework = Framework.objects.latest_published() or Framework.objects.published().first()
     title = request.POST.get("title", "").strip()[:200] or _("Self-assessment %(date)s") % {
         "date": timezone.localdate().isoformat()}
     assessment = Assessment.objects.create(region=region, framework=framework, title=title, created_by=request.user)
@@ -84,7 +75,7 @@ def _progress(framework, answers) -> tuple[list[dict], int, int]:
 def _conflict_data(form: StepForm, answers, edits) -> dict:
     """The user's input kept, with the hidden 'seen' values brought up to date, so that saving
     again after reading the conflict message applies the user's choice knowingly."""
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: the form is always bound to request.POST
     for indicator in form.indicators:
         key, answer, edit = field_key(indicator), answers.get(indicator.pk), edits.get(indicator.code)
         current = "" if answer is None or answer.value is None else str(answer.value)
@@ -111,7 +102,7 @@ def questionnaire(request, assessment_id: int):
     editable = access.can_edit(request.user, assessment)
     answers = answers_by_indicator(assessment)
     status = 200
-    conflicts = []
+    conflicts: tuple[Conflict, ...] = ()
     if request.method == "POST":
         if not access.may_answer(request.user, assessment.region):
             raise PermissionDenied
@@ -215,22 +206,18 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
                      edit_form: tuple[int, PlanItemForm] | None = None) -> dict:
     """The results page: scores, radar (with the previous submission and the peer median), peers,
     recommendations, the improvement plan made from this assessment and the previous plan's progress."""
-    framework = framework_with_questionnaire(assessment.framework_id)
-    spec = framework_spec(framework=framework)
-    levels = answer_values_by_code(assessment)
-    card = score_answers(spec=spec, answers=levels)
-    previous, previous_card = previous_with_card(assessment, spec=spec)
-    names = {d.code: d.name for d in framework.dimensions.all()}
-    peers = compare_with_peers(region=assessment.region, card=card, dimension_names=names, overall_name=_("Overall"))
+    result = assessment_result(assessment=assessment)
+    framework, card, levels, advice, peers = result.framework, result.card, result.values, result.advice, result.peers
+    previous = result.previous.assessment if result.previous else None
+    previous_card = result.previous.card if result.previous else None
+    names = result.dimension_names
     peer_name = _("Peer median (%(kind)s)") % {"kind": assessment.region.get_kind_display()}
     figure = radar_figure(
         current=(card, assessment.title),
-        previous=(previous_card, previous.title) if previous else None,
+        previous=(previous_card, previous.title) if previous and previous_card else None,
         dimension_names=names,
         peer=(peers.medians, peer_name) if peers.enough_peers else None,
     )
-    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                    city_type=assessment.region.city_type)
     may_plan = access.may_answer(request.user, assessment.region)
     indicators = plan_indicators(framework, advice)
     items = list(assessment.plan_items.select_related("indicator"))
@@ -270,12 +257,8 @@ def results(request, assessment_id: int):
 
 def _plan_form_inputs(assessment: Assessment) -> tuple[list, dict]:
     """The indicators a plan item may target and the assessment's current levels (by code)."""
-    framework = framework_with_questionnaire(assessment.framework_id)
-    levels = answer_values_by_code(assessment)
-    card = score_answers(spec=framework_spec(framework=framework), answers=levels)
-    advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                    city_type=assessment.region.city_type)
-    return plan_indicators(framework, advice), levels
+    scored = scored_assessment(assessment=assessment)
+    return plan_indicators(scored.framework, advice_of(scored=scored)), dict(scored.values)
 
 
 def _planning_assessment(request, assessment_id: int) -> Assessment:
@@ -331,7 +314,7 @@ def plan_delete(request, assessment_id: int, item_id: int):
 @require_safe
 def region_history(request, region_id: int):
     region = get_object_or_404(access.regions_visible_to(request.user), pk=region_id)
-    context = history.region_history(region, tier_labels=TIER_LABELS)
+    context = history.region_history(region, tier_labels={tier: str(label) for tier, label in TIER_LABELS.items()})
     if context["diff"] is not None:
         context["diff_groups"] = [{"id": "rose", "title": _("What rose"), "rows": context["diff"].rose},
                                   {"id": "fell", "title": _("What fell"), "rows": context["diff"].fell}]

@@ -25,8 +25,9 @@ from assessments.access import visible_assessment_or_404
 from assessments.downloads import attachment, safe_filename
 from assessments.reports import ReportError, cached_report
 from assessments.tasks import JobState, ReportJob, prepare_report, report_job_state
+from frameworks.enums import Language
 
-REPORT_LANGUAGES = ("zh-hans", "en")
+REPORT_LANGUAGES = tuple(Language.values)
 
 
 def _report_language(request) -> str | None:

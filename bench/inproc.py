@@ -52,10 +52,11 @@ def step_database(args) -> None:
 # --- answer files and their import --------------------------------------------------------------
 
 def _framework_spec():
-    from assessments.services import spec_for
+    from assessments.queries import framework_with_questionnaire
     from frameworks.models import Framework
+    from frameworks.spec import framework_spec
 
-    return spec_for(framework=Framework.objects.latest_published(FRAMEWORK))
+    return framework_spec(framework=framework_with_questionnaire(Framework.objects.latest_published(FRAMEWORK).pk))
 
 
 def write_answer_files(out: Path, *, regions: int, seed: int) -> None:

@@ -10,10 +10,11 @@ import json
 import re
 from pathlib import Path
 
+from frameworks.enums import Tier
 from frameworks.i18n import CONTENT_LANGUAGES
 
 DIMENSION_FILES = ("S", "O", "D", "P", "A")
-TIERS = ("advanced", "intermediate", "basic")
+TIERS = tuple(Tier.values)
 CITY_TYPES = ("port", "industrial", "tourism", "comprehensive")
 
 
@@ -79,9 +80,8 @@ def _structure_errors(document: dict) -> list[str]:
     errors = []
     tiers = document.get("tiers") or {}
     advanced, intermediate = tiers.get("advanced"), tiers.get("intermediate")
-    if not all(isinstance(v, int | float) for v in (advanced, intermediate)) or not (
-        0 < intermediate < advanced <= 100
-    ):
+    if not (isinstance(advanced, int | float) and isinstance(intermediate, int | float)
+            and 0 < intermediate < advanced <= 100):
         errors.append(
             f"tiers: thresholds must satisfy 0 < intermediate < advanced ≤ 100, "
             f"got intermediate={intermediate!r}, advanced={advanced!r}"

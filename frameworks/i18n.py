@@ -7,7 +7,9 @@ templates write `{{ indicator.question }}` and get Chinese or English as the pag
 
 from django.utils import translation
 
-CONTENT_LANGUAGES = ("zh-hans", "en")
+from frameworks.enums import Language
+
+CONTENT_LANGUAGES = tuple(Language.values)
 _SUFFIX = {"zh-hans": "zh", "en": "en"}
 
 

@@ -1,6 +1,7 @@
 """The questionnaire as data: a framework version, its dimensions, sub-dimensions, indicators,
 level descriptors, and the recommendation content of the guide."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +10,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from frameworks.enums import Tier  # noqa: F401  (re-exported: frameworks.models.Tier)
 from frameworks.i18n import Localized
 
 
@@ -24,12 +26,6 @@ POSITIVE = [validate_positive_weight]
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class Tier(models.TextChoices):
-    ADVANCED = "advanced", _("Advanced")
-    INTERMEDIATE = "intermediate", _("Intermediate")
-    BASIC = "basic", _("Basic")
-
-
 class CityType(models.TextChoices):
     PORT = "port", _("Port city")
     INDUSTRIAL = "industrial", _("Industrial city")
@@ -41,8 +37,10 @@ class FrameworkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Framework.Status.PUBLISHED)
 
-    def latest_published(self, code: str) -> "Framework":
-        return self.published().filter(code=code).order_by("-version").first()
+    def latest_published(self, code: str | None = None) -> "Framework | None":
+        """The newest published version of `code` (default: settings.DEFAULT_FRAMEWORK_CODE, the
+        framework new assessments use)."""
+        return self.published().filter(code=code or settings.DEFAULT_FRAMEWORK_CODE).order_by("-version").first()
 
     def with_questionnaire(self):
         """Everything a questionnaire, a score or an export needs, in a constant number of queries."""

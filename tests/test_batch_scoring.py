@@ -11,9 +11,11 @@ import pytest
 from django.core.management import call_command
 
 from assessments.models import Answer
+from assessments.queries import framework_with_questionnaire
 from assessments.scoring import score_answers, score_batch
-from assessments.services import answer_values, spec_for
+from assessments.selectors import answer_values
 from frameworks.models import Framework, Indicator
+from frameworks.spec import framework_spec
 from tests.factories import AssessmentFactory
 
 
@@ -64,9 +66,10 @@ def assessments(sodpa):
     }
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_batch_equals_the_single_path_for_every_assessment(sodpa, assessments):
-    spec = spec_for(framework=sodpa)
+    spec = framework_spec(framework=framework_with_questionnaire(sodpa.pk))
     result = score_batch(spec=spec, answers=answers_frame(assessments.values()))
 
     assert sorted(result.index) == sorted(a.pk for a in assessments.values())
@@ -90,7 +93,7 @@ def test_batch_equals_the_single_path_for_every_assessment(sodpa, assessments):
 
 @pytest.mark.django_db
 def test_batch_golden_values(sodpa, assessments):
-    spec = spec_for(framework=sodpa)
+    spec = framework_spec(framework=framework_with_questionnaire(sodpa.pk))
     total = len(spec.indicators)
     result = score_batch(spec=spec, answers=answers_frame(assessments.values()))
 
@@ -120,9 +123,10 @@ def test_batch_golden_values(sodpa, assessments):
     assert not math.isnan(partial["P"])
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_batch_matches_the_score_command(sodpa, assessments):
-    spec = spec_for(framework=sodpa)
+    spec = framework_spec(framework=framework_with_questionnaire(sodpa.pk))
     result = score_batch(spec=spec, answers=answers_frame(assessments.values()))
     for assessment in assessments.values():
         out = io.StringIO()

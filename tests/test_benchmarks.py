@@ -20,11 +20,11 @@ from django.utils import translation
 from assessments.benchmarks import MIN_PEERS, peer_benchmarks, percentile_rank
 from assessments.models import Answer, Assessment, Region
 from assessments.reports import render_report, report_html, report_state_key
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from frameworks.models import Indicator
 from tests.factories import AssessmentFactory, RegionFactory, build_framework
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2024, 3, 1, 10, 0, tzinfo=SHANGHAI)

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from assessments import exports
 from assessments.models import Answer, Assessment
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from frameworks.models import Indicator
 from tests.factories import AssessmentFactory, RegionFactory
 
@@ -126,6 +126,7 @@ def test_scores_frame_has_overall_dimension_and_subdimension_rows(sodpa, people)
     assert set(blank["status"]) == {"draft"}
 
 
+@pytest.mark.postgres
 def test_tables_take_a_constant_number_of_queries(sodpa, people):
     counts = []
     for size in (1, 5):

@@ -9,9 +9,10 @@ from assessments.models import Assessment
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory, build_framework
 from tests.helpers import fill
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-MAX_QUERIES = {"dashboard": 14, "questionnaire": 18, "results": 34}  # results: + peers (6), plans (2)
+# A repeated view: session and user (2), the page's own reads, the session's idle-expiry save (3).
+WARM_QUERIES = {"dashboard": 14, "questionnaire": 14, "results": 19}
 
 
 def world(size: int):
@@ -39,18 +40,25 @@ def count(client, url) -> int:
 
 @pytest.mark.parametrize("page", ["dashboard", "questionnaire", "results"])
 def test_query_count_does_not_grow_with_the_data(client, page):
-    counts = []
+    """The first view of a page (nothing cached yet) and a repeated one each run the same number of
+    queries with 1x and 10x the data; a repeated view reads the published questionnaire, the rules
+    and the peer table from the caches."""
+    first, repeated = [], []
     for size in (1, 10):
         user, assessment = world(size)
         client.force_login(user)
         url = reverse(page) if page == "dashboard" else reverse(page, args=[assessment.pk])
-        counts.append(count(client, url))
-    assert counts[0] == counts[1], f"{page}: {counts[0]} queries with 1×, {counts[1]} with 10×"
-    assert counts[1] <= MAX_QUERIES[page]
+        first.append(count(client, url))
+        repeated.append(count(client, url))
+    assert first[0] == first[1], f"{page}: {first[0]} queries with 1x, {first[1]} with 10x (first view)"
+    assert repeated == [WARM_QUERIES[page]] * 2, f"{page}: {repeated} queries (repeated view)"
 
 
-def test_results_page_stays_within_its_query_budget(client, django_assert_max_num_queries):
+def test_results_page_stays_within_its_query_budget(client, django_assert_num_queries):
     user, assessment = world(10)
     client.force_login(user)
-    with django_assert_max_num_queries(MAX_QUERIES["results"]):
-        client.get(reverse("results", args=[assessment.pk]))
+    client.get(reverse("results", args=[assessment.pk]))
+    with django_assert_num_queries(WARM_QUERIES["results"]):
+        response = client.get(reverse("results", args=[assessment.pk]))
+    assert response.context["card"].overall is not None
+    assert assessment.title in response.content.decode()

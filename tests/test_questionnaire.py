@@ -71,6 +71,7 @@ def test_not_applicable_only_where_allowed(client, people, draft):
     assert draft.answers.get(indicator=allowed).not_applicable is True
 
 
+@pytest.mark.postgres
 def test_a_stale_save_is_refused_naming_what_changed_and_keeping_the_input(client, people, draft):
     colleague = people["admin"]
     people["own"].officials.add(colleague)  # the admin is no official until made one
@@ -103,6 +104,7 @@ def test_a_stale_save_is_refused_naming_what_changed_and_keeping_the_input(clien
     assert draft.answers.get(indicator__code="S2.1").level == 2
 
 
+@pytest.mark.postgres
 def test_a_stale_page_does_not_overwrite_answers_it_did_not_change(client, people, draft):
     client.force_login(people["official"])
     page = step_post_data(client.get(url(draft)))
@@ -141,6 +143,7 @@ def test_a_submitted_assessment_is_read_only(client, people, draft):
     assert "<fieldset disabled>" in page and "my unsaved note" in page  # the input is kept, to copy
 
 
+@pytest.mark.postgres
 def test_only_a_complete_assessment_can_be_submitted(client, people, draft):
     fill(draft, 2, skip=1)
     client.force_login(people["official"])

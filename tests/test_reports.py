@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment
 from assessments.reports import STATIC_BASE, _fetcher_class, render_report, report_state_key
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from tests.factories import AssessmentFactory
 from tests.helpers import fill
 

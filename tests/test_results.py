@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from frameworks.models import Indicator
 from tests.factories import AssessmentFactory, RegionFactory
 from tests.helpers import fill

@@ -3,20 +3,22 @@ from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from frameworks.enums import Tier
+
 register = template.Library()
 
-TIER_LABELS = {"advanced": _("Advanced"), "intermediate": _("Intermediate"), "basic": _("Basic")}
-TIER_CLASSES = {"advanced": "text-bg-success", "intermediate": "text-bg-warning", "basic": "text-bg-danger"}
+TIER_LABELS = {tier.value: tier.label for tier in Tier}
+TIER_CLASSES = {tier.value: tier.badge_class for tier in Tier}
 
 
 @register.filter
 def tier_label(tier: str | None) -> str:
-    return TIER_LABELS.get(tier, _("No score")) if tier else _("No score")
+    return str(TIER_LABELS.get(tier, _("No score")) if tier else _("No score"))
 
 
 @register.filter
 def tier_badge(tier: str | None):
-    return format_html('<span class="badge {} tier-{}">{}</span>', TIER_CLASSES.get(tier, "text-bg-secondary"),
+    return format_html('<span class="badge {} tier-{}">{}</span>', TIER_CLASSES.get(tier or "", "text-bg-secondary"),
                        tier or "none", tier_label(tier))
 
 

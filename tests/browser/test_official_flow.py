@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from assessments.models import Answer, Assessment, Region
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from frameworks.models import Framework, Indicator, SceneType, TierAdvice
 from tests.factories import DEMO_PASSWORD, AssessmentFactory, RegionFactory, UserFactory
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from assessments.models import Assessment
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from frameworks.models import Framework
 from frameworks.versions import VersionError, what_if
 

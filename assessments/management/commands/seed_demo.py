@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, PlanItem, Region
 from assessments.recommendations import derive_recommendations, load_rules
-from assessments.services import score_assessment
+from assessments.results import score_assessment
 from assessments.transitions import submit_assessment
 from frameworks.models import Framework, Indicator
 from frameworks.permissions import make_framework_editor
