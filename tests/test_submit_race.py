@@ -15,6 +15,7 @@ from assessments.transitions import AlreadySubmitted, Incomplete, NotSubmitted, 
 from tests.factories import AssessmentFactory
 from tests.helpers import fill, form_data_from_html
 
+pytestmark = pytest.mark.postgres  # locking and concurrency: runs on PostgreSQL too
 ROUNDS = 25
 
 
