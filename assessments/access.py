@@ -1,8 +1,12 @@
-"""Who may see and do what: the one place every view, download and export asks.
+"""Who may see and do what: the one place every view, download, export and API route asks.
 
-- admin (staff): every region;
+Tenant access comes only from a region's membership:
 - official: the regions they are a member of — create, edit and submit their assessments;
 - consultant: the regions assigned to them — read, comment, export, reopen submitted assessments.
+Staff and superusers are no exception: `is_staff` and `is_superuser` grant no region. Editing the
+questionnaire is a Django permission on the frameworks models (the group "framework editors",
+frameworks/permissions.py), used in the admin only; it grants no tenant access either, and the
+admin's region pages are for superusers (assessments/admin.py), with no assessment data.
 Anything outside a user's regions is answered with 404 by the views (never 403: its existence is
 not disclosed).
 """
@@ -16,8 +20,6 @@ from assessments.models import Assessment, Region
 def regions_visible_to(user) -> QuerySet[Region]:
     if not user.is_authenticated or not user.is_active:
         return Region.objects.none()
-    if user.is_staff:
-        return Region.objects.all()
     members = Region.officials.through.objects.filter(region=OuterRef("pk"), user=user)
     assigned = Region.consultants.through.objects.filter(region=OuterRef("pk"), user=user)
     return Region.objects.filter(Q(Exists(members)) | Q(Exists(assigned)))
@@ -49,25 +51,23 @@ def is_consultant_of(user, region: Region) -> bool:
 
 def answerable_region_ids(user, regions: list[Region]) -> set[int]:
     """Of these regions, those whose assessments the user fills in (one query for a list page)."""
-    if user.is_staff:
-        return {region.pk for region in regions}
     return set(
         Region.officials.through.objects.filter(user=user, region__in=regions).values_list("region_id", flat=True)
     )
 
 
 def can_create_assessment(user, region: Region) -> bool:
-    return user.is_staff or is_official_of(user, region)
+    return is_official_of(user, region)
 
 
 def may_answer(user, region: Region) -> bool:
     """The role that fills in a region's assessments (whatever their status)."""
-    return user.is_staff or is_official_of(user, region)
+    return is_official_of(user, region)
 
 
 def may_review(user, region: Region) -> bool:
     """The role that reviews a region's assessments and may reopen them."""
-    return user.is_staff or is_consultant_of(user, region)
+    return is_consultant_of(user, region)
 
 
 def can_edit(user, assessment: Assessment) -> bool:
@@ -83,4 +83,4 @@ def can_reopen(user, assessment: Assessment) -> bool:
 
 
 def can_comment(user, assessment: Assessment) -> bool:
-    return user.is_staff or is_consultant_of(user, assessment.region) or is_official_of(user, assessment.region)
+    return is_consultant_of(user, assessment.region) or is_official_of(user, assessment.region)

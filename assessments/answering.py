@@ -4,6 +4,10 @@ Each answer carries a `revision`. The page sends, per indicator, the revision it
 showed; only indicators the user changed are written, and a change to an answer that someone else
 changed since the page was loaded is a conflict: the whole step is refused, nothing is written,
 and the conflicts say who changed what.
+
+The save first locks the assessment row (as submitting does, assessments/transitions.py) and checks
+inside its transaction that the assessment is still a draft: a save racing a submit either lands
+before the submission or is refused (`submitted`), never written into a submitted assessment.
 """
 
 import hashlib
@@ -50,6 +54,7 @@ class Conflict:
 class SaveResult:
     saved: tuple[str, ...]
     conflicts: tuple[Conflict, ...]
+    submitted: bool = False  # refused: the assessment was submitted meanwhile; nothing was written
 
 
 def _current_value(answer: Answer | None) -> AnswerValue:
@@ -58,6 +63,9 @@ def _current_value(answer: Answer | None) -> AnswerValue:
 
 def save_step(*, assessment: Assessment, user, indicators: list[Indicator], edits: dict[str, Edit]) -> SaveResult:
     with transaction.atomic():
+        locked = Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True)
+        if list(locked) != [Assessment.Status.DRAFT]:
+            return SaveResult(saved=(), conflicts=(), submitted=True)
         answers = {
             a.indicator_id: a
             for a in Answer.objects.select_for_update(of=("self",))

@@ -1,8 +1,14 @@
 """The radar chart of the five dimensions, built from ScoreCards, for the page (Plotly) and the
 PDF (matplotlib), optionally overlaid with the peer median; and a region's scores over time.
-Missing scores are drawn at 0 but labelled "no score"."""
+Missing scores are drawn at 0 but labelled "no score".
 
-from typing import TYPE_CHECKING, cast
+Text in a Plotly figure is a subset of HTML (`<a href>`, `<b>`, `<br>`, entities): every name, title
+and label that comes from data goes through `plotly_text`, so it is drawn as the literal text. The
+matplotlib radar of the PDF draws its text with mathtext off (`parse_math=False`), so a `$…$` in a
+title is drawn as typed, never parsed as a formula."""
+
+import html
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -18,18 +24,28 @@ HISTORY_COLOURS = ["#212529", "#0d6efd", "#d63384", "#198754", "#6f42c1", "#20c9
 TIER_ORDER = {tier.value: tier.rank for tier in Tier}
 
 
+def plotly_text(text: str) -> str:
+    """`text` for a Plotly name, label or hover value: `&`, `<` and `>` escaped, so Plotly shows the
+    literal text (it decodes the entities) instead of rendering links or markup."""
+    return html.escape(str(text), quote=False)
+
+
+def _axis_labels(codes: list[str], dimension_names: dict[str, str]) -> list[str]:
+    return [plotly_text(f"{code} {dimension_names.get(code, '')}".strip()) for code in codes]
+
+
 def radar_series(*, card: ScoreCard, name: str, dimension_names: dict[str, str]) -> dict:
-    labels = [f"{dim.code} {dimension_names.get(dim.code, '')}".strip() for dim in card.dimensions]
+    labels = _axis_labels([dim.code for dim in card.dimensions], dimension_names)
     values = [round(dim.score, 2) if dim.score is not None else 0 for dim in card.dimensions]
     texts = [f"{dim.score:.1f}" if dim.score is not None else _("no score") for dim in card.dimensions]
     return {
         "type": "scatterpolar",
-        "name": name,
+        "name": plotly_text(name),
         # close the polygon
         "r": values + values[:1],
         "theta": labels + labels[:1],
         "text": texts + texts[:1],
-        "hovertemplate": "%{theta}: %{text}<extra>" + name + "</extra>",
+        "hovertemplate": "%{theta}: %{text}",  # the trace's name shows beside it (never in a template)
         "fill": "toself",
     }
 
@@ -38,17 +54,17 @@ def peer_series(*, codes: list[str], medians: dict[str, float | None], name: str
                 dimension_names: dict[str, str]) -> dict:
     """The peer median as a radar trace on the same axes as `radar_series` (dimension `codes` in
     the card's order); a dashed outline without fill, so the region's own shape stays readable."""
-    labels = [f"{code} {dimension_names.get(code, '')}".strip() for code in codes]
+    labels = _axis_labels(codes, dimension_names)
     scores = [medians.get(code) for code in codes]
     values = [round(score, 2) if score is not None else 0 for score in scores]
     texts = [f"{score:.1f}" if score is not None else _("no score") for score in scores]
     return {
         "type": "scatterpolar",
-        "name": name,
+        "name": plotly_text(name),
         "r": values + values[:1],
         "theta": labels + labels[:1],
         "text": texts + texts[:1],
-        "hovertemplate": "%{theta}: %{text}<extra>" + name + "</extra>",
+        "hovertemplate": "%{theta}: %{text}",
         "fill": "none",
         "line": {"color": PEER_COLOUR, "dash": "dash", "width": 2},
     }
@@ -91,15 +107,24 @@ def radar_svg(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str]
 
     Text is turned into paths (`svg.fonttype = "path"`) so the SVG shows Chinese whatever fonts
     the PDF renderer has; the figures match `radar_series` (same scores, same order)."""
+    import matplotlib
+
+    # Our own settings for this figure only; mathtext and TeX off: a title or region name containing
+    # `$…$` is drawn as typed (parsed as mathtext it broke every report of the region). The hash salt
+    # gives stable ids: the same report renders the same bytes.
+    style: dict[Any, Any] = {"svg.fonttype": "path", "svg.hashsalt": "sodpa",
+                             "font.family": ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"],
+                             "text.parse_math": False, "text.usetex": False}
+    with matplotlib.rc_context(style):
+        return _draw_radar(current=current, previous=previous, dimension_names=dimension_names, peer=peer)
+
+
+def _draw_radar(*, current, previous, dimension_names, peer) -> str:
     import io
     import math
 
-    import matplotlib
     from matplotlib.figure import Figure
 
-    matplotlib.rcParams["svg.fonttype"] = "path"
-    matplotlib.rcParams["svg.hashsalt"] = "sodpa"  # stable ids: the same report renders the same bytes
-    matplotlib.rcParams["font.family"] = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
     figure = Figure(figsize=(5.2, 4.6))
     axes = cast("PolarAxes", figure.add_subplot(projection="polar"))
     codes = [dim.code for dim in current[0].dimensions]
@@ -118,12 +143,16 @@ def radar_svg(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str]
         values = [medians.get(code) or 0 for code in codes]
         axes.plot(angles + angles[:1], values + values[:1], "--", color=PEER_COLOUR, linewidth=1.8, label=name)
     axes.set_xticks(angles)
-    axes.set_xticklabels([f"{code} {dimension_names.get(code, '')}" for code in codes], fontsize=9)
+    axes.set_xticklabels([f"{code} {dimension_names.get(code, '')}" for code in codes], fontsize=9,
+                         parse_math=False)
     axes.set_ylim(0, 100)
     axes.set_yticks([40, 70, 100])
     axes.set_yticklabels(["40", "70", "100"], fontsize=7, color="#6c757d")
     axes.tick_params(axis="x", pad=10)
-    axes.legend(loc="lower center", bbox_to_anchor=(0.5, -0.22), ncol=3 if peer else 2, fontsize=8, frameon=False)
+    legend = axes.legend(loc="lower center", bbox_to_anchor=(0.5, -0.22), ncol=3 if peer else 2, fontsize=8,
+                         frameon=False)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     figure.subplots_adjust(left=0.18, right=0.82, top=0.9, bottom=0.2)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -152,26 +181,26 @@ def history_figure(*, points: list[dict], dimension_names: dict[str, str], tier_
     `change` (from `tier_changes`). Tier changes are marked on the overall line; the tier thresholds
     are dotted horizontal lines."""
     x = [point["when"] for point in points]
-    titles = [point["title"] for point in points]
+    titles = [plotly_text(point["title"]) for point in points]
     codes: list[str] = []
     for point in points:
         codes += [dim.code for dim in point["card"].dimensions if dim.code not in codes]
     overall_name = _("Overall")
     series = [{
-        "type": "scatter", "mode": "lines+markers", "name": overall_name, "x": x,
+        "type": "scatter", "mode": "lines+markers", "name": plotly_text(overall_name), "x": x,
         "y": [_rounded(point["card"].overall) for point in points], "customdata": titles,
-        "hovertemplate": "%{customdata}: %{y:.1f}<extra>" + overall_name + "</extra>",
+        "hovertemplate": "%{customdata}: %{y:.1f}",
         "line": {"color": HISTORY_COLOURS[0], "width": 3}, "marker": {"size": 9},
     }]
     for number, code in enumerate(codes, start=1):
-        name = f"{code} {dimension_names.get(code, '')}".strip()
+        name = _axis_labels([code], dimension_names)[0]
         values = []
         for point in points:
             dim = next((d for d in point["card"].dimensions if d.code == code), None)
             values.append(_rounded(dim.score) if dim else None)
         series.append({
             "type": "scatter", "mode": "lines+markers", "name": name, "x": x, "y": values,
-            "customdata": titles, "hovertemplate": "%{customdata}: %{y:.1f}<extra>" + name + "</extra>",
+            "customdata": titles, "hovertemplate": "%{customdata}: %{y:.1f}",
             "line": {"color": HISTORY_COLOURS[number % len(HISTORY_COLOURS)], "width": 1.5},
             "marker": {"size": 6},
         })
@@ -182,7 +211,8 @@ def history_figure(*, points: list[dict], dimension_names: dict[str, str], tier_
             continue
         arrow = "▲" if change["direction"] == "up" else "▼"
         annotations.append({
-            "x": point["when"], "y": _rounded(point["card"].overall), "text": f"{arrow} {tier_labels[change['to']]}",
+            "x": point["when"], "y": _rounded(point["card"].overall),
+            "text": plotly_text(f"{arrow} {tier_labels[change['to']]}"),
             "showarrow": True, "arrowhead": 2, "ay": -36 if change["direction"] == "up" else 36,
             "font": {"color": "#198754" if change["direction"] == "up" else "#dc3545"},
         })
@@ -196,7 +226,7 @@ def history_figure(*, points: list[dict], dimension_names: dict[str, str], tier_
         "layout": {
             "xaxis": {"type": "date"},
             "yaxis": {"range": [0, 100], "tickvals": [0, tier_intermediate, tier_advanced, 100],
-                      "title": {"text": _("Score")}},
+                      "title": {"text": plotly_text(_("Score"))}},
             "annotations": annotations, "shapes": shapes,
             "showlegend": True, "legend": {"orientation": "h"},
             "margin": {"l": 60, "r": 30, "t": 30, "b": 40},

@@ -1,11 +1,18 @@
 """The questionnaire step form: one radio group (level descriptors, "not applicable" where allowed)
-and one evidence note per indicator, grouped by sub-dimension, rendered with crispy-forms."""
+and one evidence note per indicator, grouped by sub-dimension, rendered with crispy-forms.
+
+Framework text (names, guide sections) is data: crispy's `Fieldset` legend and `HTML` render their
+text as a Django template, so they are not used with it; `TextFieldset` and `Markup` put it into the
+page escaped, as typed."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset, Layout, LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from assessments.answering import Edit, evidence_digest
@@ -21,6 +28,26 @@ LEVEL_NAMES = {
     4: _("Leading"),
 }
 EVIDENCE_MAX_LENGTH = 5000
+
+
+class TextFieldset(Fieldset):
+    """A crispy Fieldset whose legend is plain text (escaped), never rendered as a template."""
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        context.update({"fieldset": self, "legend": conditional_escape(self.legend), "fields": fields})
+        return render_to_string(self.get_template_name(template_pack), context.flatten())
+
+
+class Markup(LayoutObject):
+    """Ready HTML (built with format_html, so every value in it is escaped), inserted as it is."""
+
+    def __init__(self, html: SafeString):
+        self.html = html
+        self.fields: list = []
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return self.html
 
 
 def field_key(indicator: Indicator) -> str:
@@ -87,9 +114,9 @@ class StepForm(forms.Form):
             key = field_key(indicator)
             parts.append(Div(f"{key}-level", f"{key}-evidence", f"{key}-rev", f"{key}-seen", f"{key}-seenev",
                              css_class="indicator border-bottom pb-3 mb-3", css_id=f"indicator-{key}"))
-        heading = HTML(format_html(
+        heading = Markup(format_html(
             '<p class="text-body-secondary small mb-3">{} {}</p>', _("Guide section"), subdimension.guide_section))
-        return Fieldset(f"{subdimension.code} {subdimension.name}", heading, *parts,
+        return TextFieldset(f"{subdimension.code} {subdimension.name}", heading, *parts,
                         css_class="subdimension mb-4")
 
     def clean(self):

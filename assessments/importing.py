@@ -25,8 +25,9 @@ from assessments.import_files import (
     read_json,
     read_xlsx,
 )
-from assessments.models import Answer, Assessment, Region, StatusChange
+from assessments.models import Answer, Assessment, Region
 from assessments.scoring import NOT_APPLICABLE, AnswerValue
+from assessments.transitions import Incomplete, submit_assessment
 from frameworks.models import CityType, Framework, Indicator
 
 __all__ = ["MAX_FILE_BYTES", "ImportProblems", "import_answer_file", "problem_report"]
@@ -313,12 +314,9 @@ def save_import(parsed: AnswerFile, *, framework: Framework) -> Assessment:
         name=parsed.region["name"].strip(),
         defaults={"kind": parsed.region.get("kind"), "city_type": parsed.region.get("city_type")},
     )
-    now = timezone.now()
     assessment = Assessment.objects.create(
         region=region, framework=framework,
         title=parsed.title or f"{framework.code} {timezone.localdate():%Y-%m-%d}",
-        status=Assessment.Status.SUBMITTED if parsed.submit else Assessment.Status.DRAFT,
-        submitted_at=now if parsed.submit else None,
     )
     indicators = {ind.code: ind for ind in framework_indicators(framework)}
     Answer.objects.bulk_create(
@@ -331,8 +329,11 @@ def save_import(parsed: AnswerFile, *, framework: Framework) -> Assessment:
         if value is not None or parsed.evidence.get(code)
     )
     if parsed.submit:
-        StatusChange.objects.create(assessment=assessment, status=Assessment.Status.SUBMITTED,
-                                    note="import_answers")
+        try:  # the same transition as the submit button: checked again on the saved answers
+            submit_assessment(assessment=assessment, user=None, note="import_answers")
+        except Incomplete as refused:
+            raise ImportProblems([f"submit: only a complete assessment can be submitted; "
+                                  f"{refused.left} of {refused.total} unanswered"]) from refused
     return assessment
 
 

@@ -163,7 +163,11 @@ def report_html(*, assessment: Assessment, language: str) -> str:
     if language not in dict(settings.LANGUAGES):
         raise ReportError(f"unknown report language {language!r}")
     with translation.override(language):
-        return render_to_string("reports/report.html", report_context(assessment=assessment))
+        try:
+            return render_to_string("reports/report.html", report_context(assessment=assessment))
+        except Exception as error:  # the chart (matplotlib) or the template: a clear failure, never a 500
+            logger.exception("report of assessment %s could not be prepared", assessment.pk)
+            raise ReportError("The PDF report could not be rendered.") from error
 
 
 def html_to_pdf(html: str) -> bytes:

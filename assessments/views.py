@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +17,12 @@ from assessments.answering import Conflict, evidence_digest, save_step
 from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
 from assessments.forms import StepForm, field_key
-from assessments.models import Assessment, Comment, PlanItem, StatusChange
+from assessments.models import Assessment, Comment, PlanItem
 from assessments.plans import PlanItemForm, plan_indicators, plan_progress
 from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
-from assessments.results import advice_of, assessment_result, score_assessment, scored_assessment
+from assessments.results import advice_of, assessment_result, scored_assessment
 from assessments.templatetags.sodpa import TIER_LABELS
+from assessments.transitions import AlreadySubmitted, Incomplete, NotSubmitted, reopen_assessment, submit_assessment
 from frameworks.models import Framework
 
 
@@ -107,13 +107,18 @@ def questionnaire(request, assessment_id: int):
     if request.method == "POST":
         if not access.may_answer(request.user, assessment.region):
             raise PermissionDenied
-        if not editable:
-            messages.error(request, _("This assessment is submitted and read-only."))
-            return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={dimension.code}")
         form = StepForm(request.POST, dimension=dimension, answers=answers)
-        if form.is_valid():
+        result = None
+        if editable and form.is_valid():
             edits = form.edits()
             result = save_step(assessment=assessment, user=request.user, indicators=form.indicators, edits=edits)
+        if not editable or (result is not None and result.submitted):
+            # Submitted before (or while) this save: nothing written; the input stays on the page to copy.
+            messages.error(request, _("Not saved: this assessment was submitted and is read-only. "
+                                      "Your input is still shown below."))
+            assessment.refresh_from_db(fields=["status", "submitted_at", "updated_at"])
+            editable, status = False, 409
+        elif result is not None:
             if not result.conflicts:
                 messages.success(request, ngettext(
                     "Saved %(count)d answer of %(dimension)s.", "Saved %(count)d answers of %(dimension)s.",
@@ -127,11 +132,12 @@ def questionnaire(request, assessment_id: int):
                     target = later[0].code
                 return redirect(
                     f"{reverse('questionnaire', args=[assessment.pk])}?step={target}&saved={dimension.code}")
-            conflicts = result.conflicts
-            answers = answers_by_indicator(assessment)
-            form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers)
-            form.is_valid()
-            status = 409
+            else:
+                conflicts = result.conflicts
+                answers = answers_by_indicator(assessment)
+                form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers)
+                form.is_valid()
+                status = 409
         else:
             status = 400
     else:
@@ -154,20 +160,15 @@ def submit(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
     if not access.may_answer(request.user, assessment.region):
         raise PermissionDenied
-    if assessment.is_submitted:
+    try:
+        submit_assessment(assessment=assessment, user=request.user)
+    except AlreadySubmitted:
         messages.error(request, _("This assessment is already submitted."))
         return redirect("results", assessment.pk)
-    card = score_assessment(assessment=assessment)
-    if not card.is_complete:
+    except Incomplete as refused:
         messages.error(request, _("Only a complete assessment can be submitted: %(left)s of %(total)s "
-                                  "indicators are still unanswered.") % {
-            "left": card.total - card.answered, "total": card.total})
+                                  "indicators are still unanswered.") % {"left": refused.left, "total": refused.total})
         return redirect("questionnaire", assessment.pk)
-    with transaction.atomic():
-        assessment.status = Assessment.Status.SUBMITTED
-        assessment.submitted_at = timezone.now()
-        assessment.save(update_fields=["status", "submitted_at", "updated_at"])
-        StatusChange.objects.create(assessment=assessment, status=assessment.status, changed_by=request.user)
     messages.success(request, _("Assessment submitted. It is now read-only."))
     return redirect("results", assessment.pk)
 
@@ -178,15 +179,11 @@ def reopen(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
     if not access.may_review(request.user, assessment.region):
         raise PermissionDenied
-    if not assessment.is_submitted:
+    try:
+        reopen_assessment(assessment=assessment, user=request.user, note=request.POST.get("note", ""))
+    except NotSubmitted:
         messages.error(request, _("This assessment is not submitted; there is nothing to reopen."))
         return redirect("questionnaire", assessment.pk)
-    with transaction.atomic():
-        assessment.status = Assessment.Status.DRAFT
-        assessment.submitted_at = None
-        assessment.save(update_fields=["status", "submitted_at", "updated_at"])
-        StatusChange.objects.create(assessment=assessment, status=assessment.status, changed_by=request.user,
-                                    note=request.POST.get("note", "")[:1000])
     messages.success(request, _("Assessment reopened: the region's officials can edit it again."))
     return redirect("questionnaire", assessment.pk)
 

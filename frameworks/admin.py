@@ -222,7 +222,10 @@ class FrameworkAdmin(VersionHistoryAdmin):
             "opts": self.model._meta,
             "title": _("Publish %(framework)s") % {"framework": framework},
             "framework": framework,
-            **preview_table(framework),
+            # Every region's scores: tenant data, so for superusers only; editing the questionnaire
+            # grants no access to any region (assessments/access.py).
+            **(preview_table(framework) if request.user.is_superuser
+               else {"columns": [], "rows": [], "preview_hidden": True}),
         })
 
 

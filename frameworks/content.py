@@ -7,6 +7,7 @@ content. Every text is `{"zh-hans": …, "en": …}`.
 """
 
 import json
+import re
 from pathlib import Path
 
 from frameworks.enums import Tier
@@ -143,10 +144,42 @@ def _recommendation_errors(document: dict) -> list[str]:
     return errors
 
 
+# Framework texts are shown as data (escaped); template syntax or HTML tags in them are refused, so
+# that no text is ever mistaken for markup by a renderer that interprets it.
+MARKUP = re.compile(r"\{\{|\{%|\{#|<[A-Za-z/!?]")
+
+
+def _label(item, index: int) -> str:
+    if not isinstance(item, dict):
+        return str(index)
+    for key in ("code", "number", "tier", "city_type", "level"):
+        if isinstance(item.get(key), str | int) and not isinstance(item.get(key), bool):
+            return str(item[key])
+    return str(index)
+
+
+def markup_errors(value, where: str = "") -> list[str]:
+    """Every text of the document holding template syntax (`{{`, `{%`, `{#`) or an HTML tag,
+    named by its place (e.g. `dimensions[S].subdimensions[S1].name.en`)."""
+    if isinstance(value, str):
+        match = MARKUP.search(value)
+        if match:
+            return [f"{where or 'document'}: template syntax or HTML is not allowed in framework text "
+                    f"(found {match.group(0)!r})"]
+        return []
+    if isinstance(value, dict):
+        return [error for key, item in value.items()
+                for error in markup_errors(item, f"{where}.{key}" if where else str(key))]
+    if isinstance(value, list):
+        return [error for index, item in enumerate(value)
+                for error in markup_errors(item, f"{where}[{_label(item, index)}]")]
+    return []
+
+
 def validate_document(document: dict) -> list[str]:
     """Every problem in the document, each naming where it is; empty when it is valid."""
     errors = []
     if not document.get("code"):
         errors.append("code: the framework needs a code")
     errors += _text_errors("framework", "name", document.get("name"))
-    return errors + _structure_errors(document) + _recommendation_errors(document)
+    return errors + _structure_errors(document) + _recommendation_errors(document) + markup_errors(document)

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, Verbosity, settings
 
 from assessments.published import forget_published
 from frameworks.models import Framework
+from frameworks.permissions import make_framework_editor
 from tests.factories import RegionFactory, UserFactory
 from tests.helpers import load_sodpa, sodpa_framework
 
@@ -46,16 +47,19 @@ def sodpa(db) -> Framework:
 
 @pytest.fixture
 def people(db):
-    """Two regions and every kind of user around them."""
+    """Two regions and every kind of user around them. `admin` edits the questionnaire (staff in the
+    group "framework editors") and, like every staff user and superuser, sees no region's
+    assessments: tenant access comes only from membership (official) or assignment (consultant)."""
     own, other = RegionFactory(name="苏州工业园区"), RegionFactory(name="黄山市", city_type="tourism")
     users = {
         "official": UserFactory(username="official"),
         "other_official": UserFactory(username="other_official"),
         "consultant": UserFactory(username="consultant"),
         "other_consultant": UserFactory(username="other_consultant"),
-        "admin": UserFactory(username="admin", is_staff=True, is_superuser=True),
+        "admin": UserFactory(username="admin", is_staff=True),
         "nobody": UserFactory(username="nobody"),
     }
+    make_framework_editor(user=users["admin"])
     own.officials.add(users["official"])
     other.officials.add(users["other_official"])
     own.consultants.add(users["consultant"])

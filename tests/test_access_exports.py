@@ -44,3 +44,25 @@ def test_downloads_are_read_only(client, setup):
     client.force_login(setup["consultant"])
     assert client.post(reverse("assessment_export_xlsx", args=[setup["draft"].pk])).status_code == 405
     assert client.post(reverse("portfolio_export_csv")).status_code == 405
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067", "\u2068",
+                                  "\u2069", "\u200e", "\u200f", "\u200b", "\u061c", "\ufeff"])
+def test_download_file_names_drop_bidi_and_other_invisible_characters(client, setup, char):
+    """A right-to-left override in a title would show "…‮vsc.exe" as "…exe.csv" in the save dialog."""
+    from urllib.parse import unquote
+
+    setup["submitted"].title = f"Own{char}submitted{char}exe"
+    setup["submitted"].save()
+    setup["own"].name = f"苏州{char}工业园区"
+    setup["own"].save()
+    client.force_login(setup["consultant"])
+    pk = setup["submitted"].pk
+    urls = [reverse("assessment_export_csv", args=[pk]) + "?part=scores"]
+    if char == "\u202e":
+        urls.append(reverse("report_pdf", args=[pk]) + "?lang=en")
+    for url in urls:
+        header = client.get(url)["Content-Disposition"]
+        name = unquote(header.split("filename*=UTF-8''")[1])
+        assert char not in name and char not in header
+        assert name.startswith("苏州工业园区-Own") and "submitted" in name

@@ -38,10 +38,9 @@ ROLE_CAN: dict[str | None, set[str]] = {
     None: set(),  # no role in the region: 404 for everything
 }
 
-# THE ADMIN ROWS, in one place. Today `is_staff` grants the "admin" role in every region. When staff stop
-# getting tenant access (issue 11: admins see only regions they are members of; in this world the admin
-# is a member of none), change this one line to `None`: every admin expectation below follows.
-ADMIN_ROLE_IN_EVERY_REGION: str | None = "admin"
+# THE ADMIN ROWS, in one place. `is_staff` grants no role in any region (issue 11): the admin (a framework
+# editor, staff) sees only regions they are a member of, and in this world they are a member of none.
+ADMIN_ROLE_IN_EVERY_REGION: str | None = None
 
 # persona → their role in the "own" and the "other" region. Signed-out personas meet the sign-in page.
 ROLES: dict[str, dict[str, str | None]] = {

@@ -92,6 +92,7 @@ def test_an_official_adds_a_plan_item_from_the_recommendations(client, people, a
 
 
 def test_an_action_without_an_indicator(client, people, assessment):
+    people["own"].officials.add(people["admin"])  # the admin plans only as an official of the region
     client.force_login(people["admin"])
     response = client.post(add_url(assessment), form(indicator="", target_level="", action="组织专题培训"))
     assert response.status_code == 302

@@ -74,6 +74,7 @@ def test_not_applicable_only_where_allowed(client, people, draft):
 @pytest.mark.postgres
 def test_a_stale_save_is_refused_naming_what_changed_and_keeping_the_input(client, people, draft):
     colleague = people["admin"]
+    people["own"].officials.add(colleague)  # the admin is no official until made one
     client.force_login(people["official"])
     page = step_post_data(client.get(url(draft)))  # the official's page, loaded before the colleague saves
 
@@ -108,6 +109,7 @@ def test_a_stale_page_does_not_overwrite_answers_it_did_not_change(client, peopl
     client.force_login(people["official"])
     page = step_post_data(client.get(url(draft)))
     other = client.__class__()
+    people["own"].officials.add(people["admin"])  # the admin is no official until made one
     other.force_login(people["admin"])
     theirs = step_post_data(other.get(url(draft)))
     theirs["i_S1_1-level"] = "4"
@@ -129,11 +131,16 @@ def test_a_submitted_assessment_is_read_only(client, people, draft):
     assert "<fieldset disabled>" in response.content.decode()
     data = step_post_data(response)
     data["i_S1_1-level"] = "4"
-    response = client.post(url(draft), data, follow=True)
+    data["i_S1_1-evidence"] = "my unsaved note"
+    response = client.post(url(draft), data)
+    assert response.status_code == 409
     assert draft.answers.get(indicator__code="S1.1").level == 2
     with translation.override("zh-hans"):
-        expected = translation.gettext("This assessment is submitted and read-only.")
+        expected = translation.gettext("Not saved: this assessment was submitted and is read-only. "
+                                       "Your input is still shown below.")
     assert [str(m) for m in response.context["messages"]] == [expected]
+    page = response.content.decode()
+    assert "<fieldset disabled>" in page and "my unsaved note" in page  # the input is kept, to copy
 
 
 @pytest.mark.postgres

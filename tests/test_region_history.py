@@ -183,7 +183,7 @@ def test_the_page_reads_in_chinese(client, people, history):
 
 
 @pytest.mark.parametrize(("role", "status"), [
-    ("official", 200), ("consultant", 200), ("admin", 200),
+    ("official", 200), ("consultant", 200), ("admin", 404),
     ("other_official", 404), ("other_consultant", 404), ("nobody", 404),
 ])
 def test_the_page_is_scoped(client, people, history, role, status):

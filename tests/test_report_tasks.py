@@ -215,7 +215,7 @@ def test_prepare_needs_a_post_and_a_known_language(official, assessment):
 
 
 @pytest.mark.parametrize(("role", "status"), [
-    ("official", 200), ("consultant", 200), ("admin", 200), ("other_official", 404),
+    ("official", 200), ("consultant", 200), ("admin", 404), ("other_official", 404),
     ("other_consultant", 404), ("nobody", 404),
 ])
 def test_prepare_and_status_are_scoped(database_backend, client, people, assessment, role, status):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment
-from assessments.reports import STATIC_BASE, _fetcher_class, render_report
+from assessments.reports import STATIC_BASE, _fetcher_class, render_report, report_state_key
 from assessments.results import score_assessment
 from tests.factories import AssessmentFactory
 from tests.helpers import fill
@@ -111,7 +111,7 @@ def test_download_is_cached_until_an_answer_changes(client, people, submitted):
 
 
 @pytest.mark.parametrize(("role", "status"), [
-    ("official", 200), ("consultant", 200), ("admin", 200), ("other_official", 404),
+    ("official", 200), ("consultant", 200), ("admin", 404), ("other_official", 404),
     ("other_consultant", 404), ("nobody", 404),
 ])
 def test_report_download_is_scoped(client, people, sodpa, role, status):
@@ -147,3 +147,46 @@ def test_render_report_command_writes_the_pdf(submitted, tmp_path):
     call_command("render_report", submitted.pk, "--lang", "en", "--output", str(output))
     assert output.read_bytes().startswith(b"%PDF")
     assert "Executive summary" in pdf_text(output.read_bytes(), tmp_path)
+
+
+MATH_TITLE = r"$\frac{1}{0}$ and $x$"
+BROKEN_MATH_TITLE = r"$\sqrt{}$ costs $$ and $\foo$"  # each of these raised in matplotlib's mathtext
+
+
+def test_dollar_signs_in_titles_and_names_are_drawn_as_typed(client, people, sodpa, tmp_path):
+    """matplotlib read `$…$` as mathtext: `\\frac{1}{0}` broke every report of the region for good."""
+    people["own"].name = "园区 $\\alpha$"
+    people["own"].save()
+    earlier = AssessmentFactory(region=people["own"], framework=sodpa, title=MATH_TITLE,
+                                status=Assessment.Status.SUBMITTED,
+                                submitted_at=timezone.now() - timezone.timedelta(days=30))
+    fill(earlier, 1)
+    current = AssessmentFactory(region=people["own"], framework=sodpa, title=BROKEN_MATH_TITLE)
+    fill(current, 3)
+    client.force_login(people["official"])
+    for assessment in (earlier, current):
+        response = client.get(reverse("report_pdf", args=[assessment.pk]) + "?lang=en")
+        assert response.status_code == 200, response.content[:300]
+        text = pdf_text(response.content, tmp_path)
+        assert MATH_TITLE in text and "园区 $\\alpha$" in text
+        if assessment == current:
+            assert BROKEN_MATH_TITLE in text
+
+
+def test_a_failing_chart_gives_the_failure_page_and_nothing_is_cached(client, people, submitted, monkeypatch):
+    from django.core.cache import caches
+
+    from assessments import charts
+
+    def broken(**kwargs):
+        raise ValueError("a chart that cannot be drawn")
+
+    monkeypatch.setattr(charts, "radar_svg", broken)
+    client.force_login(people["official"])
+    for _attempt in range(2):
+        response = client.get(reverse("report_pdf", args=[submitted.pk]) + "?lang=en")
+        assert response.status_code == 503
+        assert "reports/failed.html" in [template.name for template in response.templates]
+    prepare = client.post(reverse("report_prepare", args=[submitted.pk]) + "?lang=en")
+    assert prepare.json()["status"] == "failed"
+    assert caches["reports"].get(report_state_key(assessment=submitted, language="en")) is None

@@ -54,7 +54,13 @@ def test_creates_the_three_demo_users(framework):
     users = {user.username: user for user in User.objects.all()}
     assert set(users) == {"official", "consultant", "admin"}
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
-    assert (users["admin"].is_staff, users["admin"].is_superuser) == (True, True)
+    # the admin edits the questionnaire (a permission) and sees no region's assessments
+    assert (users["admin"].is_staff, users["admin"].is_superuser) == (True, False)
+    assert users["admin"].has_perm("frameworks.change_indicator")
+    assert list(users["admin"].groups.values_list("name", flat=True)) == ["framework editors"]
+    from assessments.access import regions_visible_to
+
+    assert not regions_visible_to(users["admin"]).exists()
     assert not users["official"].is_staff and not users["consultant"].is_staff
     assert "Demo data ready (5 new regions)" in output
     for username in users:

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ from frameworks.models import (
     TierAdvice,
 )
 from frameworks.versions import FrameworkInvalid, VersionError, new_draft_version, publish
-from tests.factories import AssessmentFactory
+from tests.factories import AssessmentFactory, UserFactory
 from tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
@@ -371,7 +372,14 @@ def test_a_new_weight_changes_only_assessments_submitted_afterwards(admin_client
     response = admin_client.post(changelist, {"action": "publish_version", "_selected_action": [draft.pk]})
     preview_url = reverse("admin:frameworks_framework_publish", args=[draft.pk])
     assert response.status_code == 302 and response.url == preview_url
-    preview = admin_client.get(preview_url)
+    editor_preview = admin_client.get(preview_url)  # a framework editor: no region's scores
+    assert editor_preview.status_code == 200 and editor_preview.context["rows"] == []
+    assert 'id="preview-hidden"' in editor_preview.content.decode()
+    assert "苏州工业园区" not in editor_preview.content.decode()
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    preview = Client(HTTP_ACCEPT_LANGUAGE="en")
+    preview.force_login(root)
+    preview = preview.get(preview_url)
     assert preview.status_code == 200
     assert [t.name for t in preview.templates][0] == "admin/frameworks/publish_preview.html"
     rows = {row["region"].name: row for row in preview.context["rows"]}

@@ -4,6 +4,10 @@
 // - The stored copy includes the hidden "seen" revisions, so a restored edit that is stale by now is
 //   still detected as a conflict by the server instead of overwriting someone else's answer.
 // - Leaving a page with unsaved changes asks for confirmation.
+// - The kept copy is keyed by user, assessment and key format
+//   ("sodpa-draft:v2:u<user>:a<assessment>:<step>"), and signing out removes every key of the app
+//   (signout.js), as does any page of another signed-in user: the next person on a shared computer
+//   never sees it.
 (function () {
   "use strict";
   // After a successful save the server redirects with ?saved=<step>: that step's kept copy is stale.

@@ -215,7 +215,7 @@ def test_official_fills_every_step_submits_and_reads_results_in_both_languages(
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator("#restored-notice")).to_be_hidden()
     expect(page.locator(evidence("P1.1"))).to_have_value("城市信息模型平台验收报告")
-    assert page.evaluate(f"window.localStorage.getItem('sodpa-{assessment_id}-P')") is None
+    assert page.evaluate(f"window.localStorage.getItem('sodpa-draft:v2:u{official.pk}:a{assessment_id}:P')") is None
     assert checked_values(page) == expected_checked(plan["P"])
     page.click("button[name=next]")
     page.wait_for_url(after_save(step_url + "A"))
@@ -229,7 +229,7 @@ def test_official_fills_every_step_submits_and_reads_results_in_both_languages(
     page.wait_for_url(f"{base}/assessments/{assessment_id}/")
     assert checked_values(page) == expected_checked(plan["S"])
     expect(page.locator("#restored-notice")).to_be_hidden()
-    assert page.evaluate(f"window.localStorage.getItem('sodpa-{assessment_id}-S')") is None
+    assert page.evaluate(f"window.localStorage.getItem('sodpa-draft:v2:u{official.pk}:a{assessment_id}:S')") is None
     expect(page.locator("#overall-progress")).to_contain_text("60")
     submit_button = page.locator('section[aria-labelledby="submit-heading"] button[type=submit]')
     expect(submit_button).to_be_enabled()

@@ -7,10 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, PlanItem, Region, StatusChange
+from assessments.models import Answer, Assessment, PlanItem, Region
 from assessments.recommendations import derive_recommendations, load_rules
 from assessments.results import score_assessment
+from assessments.transitions import submit_assessment
 from frameworks.models import Framework, Indicator
+from frameworks.permissions import make_framework_editor
 
 DEMO_PASSWORD = "sodpa-demo-2026"  # noqa: S105 - documented demo password; refused when DEBUG is off
 FRAMEWORK = "sodpa-2023"
@@ -64,10 +66,7 @@ def _create_assessment(region, framework, indicators, *, title, profile, rng, wh
         for indicator, value in answered
     )
     if submit:
-        assessment.status = Assessment.Status.SUBMITTED
-        assessment.submitted_at = when
-        assessment.save(update_fields=["status", "submitted_at"])
-        StatusChange.objects.create(assessment=assessment, status=assessment.status, changed_by=user)
+        submit_assessment(assessment=assessment, user=user, at=when)
     Assessment.objects.filter(pk=assessment.pk).update(created_at=when, updated_at=when)
     return assessment
 
@@ -97,7 +96,8 @@ class Command(BaseCommand):
             f"Demo data ready ({created} new regions). Sign in at http://127.0.0.1:8000/accounts/login/"
         ))
         for username, role in (("official", "official of 苏州工业园区"),
-                               ("consultant", "consultant for 4 regions"), ("admin", "administrator")):
+                               ("consultant", "consultant for 4 regions"),
+                               ("admin", "framework editor: the questionnaire in /admin/, no regions")):
             self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({role})")
 
     def _users(self):
@@ -106,8 +106,10 @@ class Command(BaseCommand):
         for username in ("official", "consultant", "admin"):
             user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = user.is_superuser = username == "admin"
+            user.is_staff = user.is_superuser = False
             user.save()
+            if username == "admin":  # edits the questionnaire in the admin; sees no region's assessments
+                make_framework_editor(user=user)
             users[username] = user
         return users
 

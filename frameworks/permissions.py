@@ -1,0 +1,28 @@
+"""Editing the questionnaire is a permission, not a role in any region.
+
+The group "framework editors" holds every Django model permission of the frameworks app (view, add,
+change, delete framework versions, dimensions, sub-dimensions, indicators, level descriptors and
+the recommendation content). A staff user in it maintains framework versions in the admin; it
+grants no access to any region's assessments (assessments/access.py).
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+FRAMEWORK_EDITORS = "framework editors"
+
+
+def framework_editors_group() -> Group:
+    """The group, created or brought up to date with every permission of the frameworks app."""
+    create_permissions(apps.get_app_config("frameworks"), verbosity=0)  # normally done after migrate
+    group, _ = Group.objects.get_or_create(name=FRAMEWORK_EDITORS)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="frameworks"))
+    return group
+
+
+def make_framework_editor(*, user) -> None:
+    """Staff (so the admin lets them in) and a member of the framework editors: no region access."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(framework_editors_group())
