@@ -1,5 +1,7 @@
 """Small helpers shared by the view tests."""
 
+from pathlib import Path
+
 from assessments.models import Answer, Assessment
 from frameworks.models import Indicator
 
@@ -63,3 +65,23 @@ def form_data_from_html(html: str, form_id: str = "questionnaire-form") -> dict:
     reader = Reader()
     reader.feed(html)
     return reader.data
+
+
+SAMPLE_V2 = Path(__file__).parent / "data" / "v2-sample"
+
+
+def sample_v2_document() -> dict:
+    """The tiny version-2-format source under tests/data/v2-sample/ as one document."""
+    from frameworks.content import read_source
+
+    return read_source(SAMPLE_V2)
+
+
+def load_sample_v2(**changes):
+    """Save the tiny version-2 sample as a published framework (code "sample-v2"); `changes`
+    overrides top-level keys of the document."""
+    from frameworks.models import Framework
+    from frameworks.records import create_framework, document_records
+
+    document = {**sample_v2_document(), **changes}
+    return create_framework(document_records(document, status=Framework.Status.PUBLISHED))
