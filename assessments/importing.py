@@ -1,8 +1,11 @@
 """Answer files → a new assessment: parse JSON, CSV or XLSX, report every problem, save atomically.
 
-JSON: {"framework": "sodpa-2023", "region": {"name", "kind", "city_type"}, "title": optional,
-       "answers": {"S1.1": 3, "S2.1": "na", …}, "evidence": {"S1.1": "…"}, "submit": optional bool}
-CSV/XLSX: columns indicator, level, evidence; the region and framework come from options.
+JSON: {"framework": "sodpa-2023", "framework_version": optional N, "region": {"name", "kind", "city_type"},
+       "title": optional, "answers": {"S1.1": 3, "S2.1": "na", …}, "evidence": {"S1.1": "…"},
+       "submit": optional bool}
+CSV/XLSX: columns indicator, level, evidence; the region and framework (and its version) come from options.
+Without a version the latest published one is used. "na" is refused where the region's kind may not
+use it and, from version 2 on, without a reason in the evidence.
 """
 
 import csv
@@ -39,6 +42,7 @@ class AnswerFile:
     where: dict[str, str] = field(default_factory=dict)  # indicator code → "line 4" / "answers.S1.1"
     submit: bool = False
     problems: list[str] = field(default_factory=list)
+    framework_version: int | None = None  # None: the latest published version
 
 
 def _level(raw, where: str, problems: list[str]) -> AnswerValue:
@@ -84,11 +88,22 @@ def parse_json(text: str) -> AnswerFile:
     parsed = AnswerFile(
         framework=str(data.get("framework") or ""), region=region, title=str(data.get("title") or ""),
         evidence=dict(evidence), submit=submit is True, problems=problems,
+        framework_version=_framework_version(data.get("framework_version"), problems),
     )
     for code, raw in answers_in.items():
         parsed.where[code] = f"answers.{code}"
         parsed.answers[code] = _level(raw, f"answers.{code}", problems)
     return parsed
+
+
+def _framework_version(raw, problems: list[str]) -> int | None:
+    """The optional "framework_version" of a JSON answer file: a positive whole number."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        problems.append(f"framework_version: must be a version number (1, 2, …), got {raw!r}")
+        return None
+    return raw
 
 
 def _blank(value) -> bool:
@@ -161,7 +176,9 @@ def _check_file(path: Path, suffix: str) -> None:
                 raise ImportProblems([f"{path.name}: not an Excel workbook (.xlsx) although it is named so"])
 
 
-def read_answer_file(path: Path, *, framework: str, region: dict, title: str, submit: bool) -> AnswerFile:
+def read_answer_file(path: Path, *, framework: str, region: dict, title: str, submit: bool,
+                     framework_version: int | None = None) -> AnswerFile:
+    """`framework_version` (CSV/XLSX; a JSON file says its own) picks a version; None the latest published."""
     suffix = path.suffix.lower()
     lines = None
     try:
@@ -179,8 +196,9 @@ def read_answer_file(path: Path, *, framework: str, region: dict, title: str, su
         if isinstance(error, ImportProblems):
             raise
         raise ImportProblems([f"malformed file {path.name}: {error}"]) from error
-    return parse_table(frame, framework=framework, region=region, title=title, submit=submit,
-                       lines=lines)
+    parsed = parse_table(frame, framework=framework, region=region, title=title, submit=submit, lines=lines)
+    parsed.framework_version = framework_version
+    return parsed
 
 
 def _region_problems(region: dict) -> list[str]:
@@ -202,20 +220,60 @@ def framework_indicators(framework: Framework):
     return Indicator.objects.filter(subdimension__dimension__framework=framework)
 
 
+def _chosen_framework(parsed: AnswerFile, problems: list[str]) -> Framework | None:
+    """The latest published version of the file's framework, or the published version it names."""
+    if not parsed.framework:
+        problems.append("framework: no published framework ''")
+        return None
+    if parsed.framework_version is None:
+        framework = Framework.objects.latest_published(parsed.framework)
+        if framework is None:
+            problems.append(f"framework: no published framework {parsed.framework!r}")
+        return framework
+    framework = Framework.objects.published().filter(code=parsed.framework, version=parsed.framework_version).first()
+    if framework is None:
+        versions = sorted(Framework.objects.published().filter(code=parsed.framework)
+                          .values_list("version", flat=True))
+        problems.append(f"framework_version: {parsed.framework!r} has no published version "
+                        f"{parsed.framework_version}; published: {', '.join(map(str, versions)) or 'none'}")
+    return framework
+
+
+def _region_kind(region: dict) -> str | None:
+    existing = Region.objects.filter(name=str(region.get("name") or "").strip()).first()
+    return existing.kind if existing is not None else region.get("kind")
+
+
+def _na_problem(parsed: AnswerFile, code: str, indicator: Indicator, *, kind: str | None,
+                framework: Framework) -> str | None:
+    """"na" where the indicator or the region's kind may not use it, and (version 2 on) "na"
+    without a reason in the evidence."""
+    where = parsed.where[code]
+    if not indicator.allows_na:
+        return f"{where}: {code} does not allow \"na\" (not applicable)"
+    if kind in Region.Kind.values and not indicator.allows_na_for(kind):
+        return (f"{where}: {code} allows \"na\" (not applicable) only for "
+                f"{', '.join(indicator.na_kinds)}, not for a {kind}")
+    if framework.na_requires_reason and not parsed.evidence.get(code, "").strip():
+        return f"{where}: {code} is \"na\" (not applicable) without a reason: give the reason in its evidence"
+    return None
+
+
 def validate(parsed: AnswerFile) -> Framework:
     """Check the file against the framework; raises ImportProblems listing every problem."""
     problems = list(parsed.problems) + _region_problems(parsed.region)
-    framework = Framework.objects.latest_published(parsed.framework) if parsed.framework else None
+    framework = _chosen_framework(parsed, problems)
     if framework is None:
-        problems.append(f"framework: no published framework {parsed.framework!r}")
         raise ImportProblems(problems)
     indicators = {ind.code: ind for ind in framework_indicators(framework)}
+    kind = _region_kind(parsed.region)
     for code, value in parsed.answers.items():
-        where = parsed.where[code]
         if code not in indicators:
-            problems.append(f"{where}: unknown indicator code {code!r}")
-        elif value == NOT_APPLICABLE and not indicators[code].allows_na:
-            problems.append(f"{where}: {code} does not allow \"na\" (not applicable)")
+            problems.append(f"{parsed.where[code]}: unknown indicator code {code!r}")
+        elif value == NOT_APPLICABLE:
+            problem = _na_problem(parsed, code, indicators[code], kind=kind, framework=framework)
+            if problem:
+                problems.append(problem)
     for code in parsed.evidence:
         if code not in indicators:
             problems.append(f"evidence.{code}: unknown indicator code {code!r}")

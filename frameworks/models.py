@@ -127,6 +127,12 @@ class Framework(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def na_requires_reason(self) -> bool:
+        """From version 2 on, a "not applicable" answer must give its reason in the evidence;
+        version 1 (aggregated by indicators) keeps its rules."""
+        return self.aggregation != Aggregation.INDICATORS
+
     def clean(self) -> None:
         intermediate, advanced = self.tier_intermediate, self.tier_advanced
         if intermediate is None or advanced is None:
