@@ -50,7 +50,8 @@ def hand_score(exported: dict, answers: dict) -> dict[str, float | None]:
                      if isinstance(answers.get(ind["code"]), int)]
             if pairs:
                 subs.append((sub["weight"], sum(w * s for w, s in pairs) / sum(w for w, _ in pairs)))
-        dimensions[dim["code"]] = (dim["weight"], sum(w * s for w, s in subs) / sum(w for w, _ in subs)) if subs else None
+        mean = sum(w * s for w, s in subs) / sum(w for w, _ in subs) if subs else None
+        dimensions[dim["code"]] = (dim["weight"], mean) if subs else None
     present = [v for v in dimensions.values() if v]
     return {"overall": sum(w * s for w, s in present) / sum(w for w, _ in present),
             **{code: v[1] if v else None for code, v in dimensions.items()}}
