@@ -387,7 +387,7 @@ class SceneType(models.Model):
 
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="scene_types")
     number = models.PositiveSmallIntegerField(_("number"))
-    mature = models.BooleanField(_("mature, recommended first"), default=False)
+    mature = models.BooleanField(_("mature scene, recommended first"), default=False)
     guide_section = models.CharField(_("guide section"), max_length=30)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
