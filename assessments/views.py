@@ -111,6 +111,7 @@ def questionnaire(request, assessment_id: int):
         raise Http404
     editable = access.can_edit(request.user, assessment)
     answers = answers_by_indicator(assessment)
+    na_rules = {"region_kind": assessment.region.kind, "na_requires_reason": framework.na_requires_reason}
     status = 200
     conflicts = []
     if request.method == "POST":
@@ -119,7 +120,7 @@ def questionnaire(request, assessment_id: int):
         if not editable:
             messages.error(request, _("This assessment is submitted and read-only."))
             return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={dimension.code}")
-        form = StepForm(request.POST, dimension=dimension, answers=answers)
+        form = StepForm(request.POST, dimension=dimension, answers=answers, **na_rules)
         if form.is_valid():
             edits = form.edits()
             result = save_step(assessment=assessment, user=request.user, indicators=form.indicators, edits=edits)
@@ -138,13 +139,13 @@ def questionnaire(request, assessment_id: int):
                     f"{reverse('questionnaire', args=[assessment.pk])}?step={target}&saved={dimension.code}")
             conflicts = result.conflicts
             answers = answers_by_indicator(assessment)
-            form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers)
+            form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers, **na_rules)
             form.is_valid()
             status = 409
         else:
             status = 400
     else:
-        form = StepForm(dimension=dimension, answers=answers)
+        form = StepForm(dimension=dimension, answers=answers, **na_rules)
     steps, done, total = _progress(framework, answers)
     index = dimensions.index(dimension)
     return render(request, "assessments/questionnaire.html", {

@@ -128,6 +128,11 @@ class Framework(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def has_criteria(self) -> bool:
+        """From version 2 on, levels 1–4 are cumulative lists of checkable criteria."""
+        return self.aggregation != Aggregation.INDICATORS
+
+    @property
     def na_requires_reason(self) -> bool:
         """From version 2 on, a "not applicable" answer must give its reason in the evidence;
         version 1 (aggregated by indicators) keeps its rules."""
