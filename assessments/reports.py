@@ -34,7 +34,7 @@ from assessments.queries import (
     previous_with_card,
 )
 from assessments.recommendations import derive_recommendations, load_rules
-from assessments.scoring import score_answers
+from assessments.scoring import NA_SHARE_FLAG, na_shares, score_answers
 from frameworks.spec import framework_spec
 
 logger = logging.getLogger(__name__)
@@ -138,9 +138,12 @@ def report_context(*, assessment: Assessment) -> dict:
     advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
                                     city_type=assessment.region.city_type)
     sections = _indicator_rows(framework, answers)
+    shares = na_shares(spec=spec, answers=levels)
     for section in sections:
         score = card.dimension(section["dimension"].code)
         section["score"], section["tier"] = score.score, score.tier
+        section["na_share"] = shares[section["dimension"].code]
+        section["na_flag"] = section["na_share"] > NA_SHARE_FLAG
         for sub in section["subdimensions"]:
             sub["score"] = card.subdimension_scores()[sub["subdimension"].code]
             sub["tier"] = card.subdimension_tier(sub["subdimension"].code)

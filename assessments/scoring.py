@@ -252,6 +252,9 @@ def _dimensions_from_subdimensions(by_subdimension: pd.DataFrame, spec: Framewor
     return pd.DataFrame(columns, index=by_subdimension.index)
 
 
+NA_SHARE_FLAG = 1 / 3  # a dimension that lost more than this share of its weight to N/A is marked
+
+
 def na_shares(*, spec: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> dict[str, float]:
     """Per dimension, the share of its weight that "not applicable" answers removed (0–1): by the
     version's aggregation, each N/A indicator's part of the dimension (its weight among the

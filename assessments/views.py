@@ -29,7 +29,7 @@ from assessments.queries import (
     scorecard,
 )
 from assessments.recommendations import derive_recommendations, load_rules
-from assessments.scoring import score_answers
+from assessments.scoring import NA_SHARE_FLAG, na_shares, score_answers
 from assessments.templatetags.sodpa import TIER_LABELS
 from frameworks.models import Framework
 from frameworks.spec import framework_spec
@@ -254,7 +254,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
     return {
         "assessment": assessment, "framework": framework, "card": card, "previous": previous,
         "previous_card": previous_card, "figure": figure, "advice": advice, "peers": peers,
-        "rows": _score_rows(framework, card),
+        "rows": _score_rows(framework, card, na_shares(spec=spec, answers=levels)),
         "comments": assessment.comments.select_related("author"),
         "history": assessment.status_changes.select_related("changed_by"),
         "can_reopen": access.can_reopen(request.user, assessment),
@@ -344,12 +344,14 @@ def region_history(request, region_id: int):
     return render(request, "assessments/region_history.html", context)
 
 
-def _score_rows(framework, card) -> list[dict]:
+def _score_rows(framework, card, shares: dict[str, float]) -> list[dict]:
     sub_scores = card.subdimension_scores()
     rows = []
     for dimension in framework.dimensions.all():
         dim_score = card.dimension(dimension.code)
-        rows.append({"dimension": dimension, "score": dim_score.score, "tier": dim_score.tier, "subdimensions": [
+        share = shares.get(dimension.code, 0.0)
+        rows.append({"dimension": dimension, "score": dim_score.score, "tier": dim_score.tier,
+                     "na_share": share, "na_flag": share > NA_SHARE_FLAG, "subdimensions": [
             {"subdimension": sub, "score": sub_scores[sub.code], "tier": card.subdimension_tier(sub.code)}
             for sub in dimension.subdimensions.all()
         ]})

@@ -1,8 +1,11 @@
 """Version 1 does not move: the `score --format json` output of every demo assessment made on it is
 byte-identical to what it was before version 2 existed (recorded in tests/golden/)."""
 
+import hashlib
 import io
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,3 +30,33 @@ def test_version_1_demo_scores_are_byte_identical(sodpa):
         assert out.getvalue().startswith(prefix)
         outputs[f"{assessment.region.name} / {assessment.title}"] = out.getvalue()[len(prefix):]
     assert outputs == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?")
+REPORT_DIGESTS = Path(__file__).parent / "golden" / "v1_demo_report_text.sha256.json"
+
+
+def _report_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return DATE.sub("<date>", text)  # the demo's dates are relative to today
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_version_1_demo_reports_have_the_same_text(sodpa, tmp_path):
+    """The Chinese PDF text of the first three submitted demo assessments, dates masked, is what it
+    was before version 2 (digests recorded from the code of main before this change)."""
+    from assessments.reports import render_report
+
+    call_command("seed_demo", stdout=io.StringIO())
+    submitted = Assessment.objects.filter(status="submitted").select_related("region").order_by(
+        "region__name", "title")[:3]
+    digests = {
+        f"{a.region.name} / {a.title}": hashlib.sha256(
+            _report_text(render_report(assessment=a, language="zh-hans"), tmp_path).encode()).hexdigest()
+        for a in submitted
+    }
+    assert digests == json.loads(REPORT_DIGESTS.read_text(encoding="utf-8"))
