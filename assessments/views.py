@@ -31,6 +31,7 @@ from assessments.queries import (
 from assessments.recommendations import derive_recommendations, load_rules
 from assessments.scoring import NA_SHARE_FLAG, na_shares, score_answers
 from assessments.templatetags.sodpa import TIER_LABELS
+from assessments.versioning import newer_version
 from frameworks.models import Framework
 from frameworks.spec import framework_spec
 
@@ -155,6 +156,7 @@ def questionnaire(request, assessment_id: int):
         "next_step": dimensions[index + 1] if index + 1 < len(dimensions) else None,
         "can_submit": access.can_submit(request.user, assessment),
         "can_reopen": access.can_reopen(request.user, assessment),
+        "new_edition": newer_version(assessment=assessment) if editable else None,
     }, status=status)
 
 

@@ -39,6 +39,8 @@ MATRIX = {
     "assessment_export_csv": ("draft", {"GET": "read", "POST": None}),
     "region_history": ("region", {"GET": "read", "POST": None}),
     "plan_add": ("draft", {"GET": None, "POST": "answer"}),
+    # Moving a draft to a newer edition: the preview page and the confirmation, for its officials.
+    "move_assessment": ("draft", {"GET": "answer_read", "POST": "answer"}),
     "plan_edit": (("draft", "plan_item"), {"GET": None, "POST": "answer"}),
     "plan_delete": (("draft", "plan_item"), {"GET": None, "POST": "answer"}),
     # A user's own API tokens; a POST without a name re-renders the form (tests/test_api.py creates some).
@@ -80,8 +82,9 @@ def expected(persona: str, role: str | None) -> int:
         return 200
     if persona in OUT_OF_SCOPE:
         return 404
-    allowed = {"read": IN_SCOPE, "any": IN_SCOPE, "answer": {"official", "admin"}, "review": {"consultant", "admin"}}
-    return (200 if role == "read" else 302) if persona in allowed[role] else 403
+    allowed = {"read": IN_SCOPE, "any": IN_SCOPE, "answer": {"official", "admin"}, "answer_read": {"official", "admin"},
+               "review": {"consultant", "admin"}}
+    return (200 if role in ("read", "answer_read") else 302) if persona in allowed[role] else 403
 
 
 @pytest.fixture
