@@ -58,7 +58,8 @@ def test_the_official_sees_what_moves_then_confirms(client, people, editions):
     assert plan.added == ("S1.2",)
     page = response.content.decode()
     assert "2 answers carry over" in page and "1 new indicator to answer" in page and "2 answers go" in page
-    removed = "<strong>S1.9</strong> S1.2: has a scene list been drawn up? — the new version no longer has this indicator"
+    removed = ("<strong>S1.9</strong> S1.2: has a scene list been drawn up? — "
+               "the new version no longer has this indicator")
     assert removed in page
     assert "“not applicable” is no longer allowed for a City" in page
     assert Assessment.objects.get(pk=assessment.pk).framework == first  # nothing written yet
