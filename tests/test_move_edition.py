@@ -94,3 +94,46 @@ def test_only_the_regions_officials_may_move_and_only_drafts(client, people, edi
     assert "There is no newer edition to move this assessment to." in response.content.decode()
     assert client.post(move_url(assessment)).status_code == 302
     assert Assessment.objects.get(pk=assessment.pk).framework == first
+
+
+# --- comparing across versions --------------------------------------------------------------------
+
+def _submitted(region, framework, title, levels, when):
+    from django.utils import timezone
+
+    assessment = AssessmentFactory(region=region, framework=framework, title=title,
+                                   status=Assessment.Status.SUBMITTED,
+                                   submitted_at=timezone.now() - timezone.timedelta(days=when))
+    for code, value in levels.items():
+        answer(assessment, code, value)
+    return assessment
+
+
+def test_region_history_says_when_versions_differ_and_compares_shared_codes_only(client, people, editions):
+    first, second = editions
+    region = people["own"]
+    _submitted(region, first, "2025 年度", {"S1.1": 1, "S1.9": 1, "O1.1": 2}, when=300)
+    _submitted(region, second, "2026 年度", {"S1.1": 3, "S1.2": 4, "O1.1": 1}, when=10)
+    client.force_login(people["official"])
+    response = client.get(reverse("region_history", args=[region.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "The earlier assessment was made on version 1 of the framework, the later one on version 2" in page
+    assert "These assessments were made on different versions of the framework." in page
+    diff = response.context["diff"]
+    assert [change.code for change in diff.rose] == ["S1.1"] and [change.code for change in diff.fell] == ["O1.1"]
+    assert page.count("framework-version") == 2
+
+
+def test_peers_on_another_version_are_named(client, people, editions):
+    from tests.factories import RegionFactory
+
+    first, second = editions
+    region = people["own"]
+    own = _submitted(region, second, "2026 年度", {"S1.1": 3}, when=5)
+    for number in range(5):
+        peer = RegionFactory(name=f"园区{number}", kind=region.kind)
+        _submitted(peer, first if number < 2 else second, "2026", {"S1.1": number % 5}, when=5)
+    client.force_login(people["official"])
+    response = client.get(reverse("results", args=[own.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["peers"].other_versions == 2
+    assert "2 of these regions were assessed on another version of the framework" in response.content.decode()
