@@ -204,3 +204,20 @@ def test_build_writes_version_2_to_its_own_fixture_and_both_load(fixtures_with_s
     assert set(versions) == {1, 2}
     assert Framework.objects.latest_published("sodpa-2023").aggregation == "subdimensions"
     assert Indicator.objects.filter(subdimension__dimension__framework=versions[1]).count() == 60
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_version_2_fields_and_the_glossary(client):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    framework = load_sample_v2()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    term = GlossaryTerm.objects.get(framework=framework, term_zh="场景")
+    page = client.get(reverse("admin:frameworks_glossaryterm_change", args=[term.pk])).content.decode()
+    assert "scene" in page
+    sub = framework.dimensions.get(code="S").subdimensions.get(code="S2")
+    page = client.get(reverse("admin:frameworks_subdimension_change", args=[sub.pk])).content.decode()
+    assert "S2 is weighted as the guide frames it." in page  # published: shown read-only
+    assert "district" in page  # the N/A kinds of S2.1
