@@ -37,8 +37,10 @@ def level_choice_label(level: LevelDescriptor):
     criteria = level.localized_criteria() if level.level else []
     if not criteria:
         return label
-    return format_html('{}<ul class="criteria small text-body-secondary mb-1">{}</ul>', label,
-                       format_html_join("", "<li>{}</li>", ((text,) for text in criteria)))
+    # phrasing content only: the label element may not hold a list
+    return format_html('{}<span class="criteria d-block small text-body-secondary">{}</span>', label,
+                       format_html_join("", '<span class="criterion d-block">• {}</span>',
+                                        ((text,) for text in criteria)))
 
 
 def _parse_token(token: str) -> AnswerValue:

@@ -79,7 +79,7 @@ def test_criteria_under_each_level_and_the_rule_once(client, people, sample, lan
     client.force_login(people["official"])
     page = client.get(url(assessment), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert page.count(rule) == 1
-    assert f"<li>{criterion}</li>" in page
+    assert f'<span class="criterion d-block">• {criterion}</span>' in page
     assert section in page
     if language == "en":
         assert "二(一)" not in page
