@@ -56,7 +56,7 @@ messages: $(VENV)/.installed
 
 run: setup
 	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) loaddata sodpa-2023
+	$(MANAGE) ensure_framework
 	$(MANAGE) seed_demo --regions 30
 	$(MANAGE) runserver 127.0.0.1:8000
 

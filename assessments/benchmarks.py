@@ -37,7 +37,7 @@ MIN_PEERS = 5
 # of docs/benchmarks.md): the scored frame is kept in the cache under a key of its inputs.
 PEER_FRAME_SECONDS = 600
 OVERALL = "overall"
-BASE_COLUMNS = ["region", "kind", "city_type", "tier", OVERALL]
+BASE_COLUMNS = ["region", "kind", "city_type", "tier", "version", OVERALL]
 TIERS = (TIER_ADVANCED, TIER_INTERMEDIATE, TIER_BASIC)
 
 
@@ -69,7 +69,7 @@ def _frame_key(assessments: list[Assessment]) -> str:
     reads them: no query of its own."""
     state = [[a.pk, a.region_id, a.region.kind, a.region.city_type, a.framework_id, a.submitted_at, a.updated_at,
               a.answers_count, a.answers_changed] for a in assessments]  # type: ignore[attr-defined]  # annotated by latest_submitted()
-    return "peer-frame:" + hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
+    return "peer-frame:2:" + hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
 
 
 def _scored_frame(assessments: list[Assessment]) -> pd.DataFrame:
@@ -80,7 +80,7 @@ def _scored_frame(assessments: list[Assessment]) -> pd.DataFrame:
         region = assessment.region
         card = cards[assessment.pk]
         row = {"region": region.pk, "kind": region.kind, "city_type": region.city_type,
-               "tier": card.overall_tier, OVERALL: card.overall}
+               "tier": card.overall_tier, "version": card.version, OVERALL: card.overall}
         for dimension in card.dimensions:
             if dimension.code not in codes:
                 codes.append(dimension.code)
@@ -182,6 +182,7 @@ class PeerComparison:
     count: int | None  # None when the group may not be published (then no count either)
     enough_peers: bool
     rows: tuple[PeerRow, ...] = ()  # overall first, then the dimensions; empty without enough peers
+    other_versions: int = 0  # peers assessed on another version of the framework (compared by dimension code)
 
     @property
     def medians(self) -> dict[str, float | None]:
@@ -189,7 +190,7 @@ class PeerComparison:
 
     def state(self) -> list:
         """What a rendered report depends on (for its cache key)."""
-        return [self.kind, self.count, self.enough_peers,
+        return [self.kind, self.count, self.enough_peers, self.other_versions,
                 [[row.code, row.score, row.mean, row.median, row.p25, row.p75, row.percentile]
                  for row in self.rows]]
 
@@ -211,4 +212,6 @@ def compare_with_peers(*, region: Region, card: ScoreCard, dimension_names: dict
         stats = statistics(values)
         rows.append(PeerRow(code=code, name=name, score=score, **stats,
                             percentile=percentile_rank(values, score)))
-    return PeerComparison(kind=region.kind, count=len(frame), enough_peers=True, rows=tuple(rows))
+    other_versions = int((frame["version"] != card.version).sum())
+    return PeerComparison(kind=region.kind, count=len(frame), enough_peers=True, rows=tuple(rows),
+                          other_versions=other_versions)

@@ -11,14 +11,15 @@ from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from assessments.answering import Edit, evidence_digest
 from assessments.models import Answer
 from assessments.scoring import NOT_APPLICABLE, AnswerValue
-from frameworks.models import Dimension, Indicator
+from frameworks.i18n import guide_section_label
+from frameworks.models import Dimension, Indicator, LevelDescriptor
 
 LEVEL_NAMES = {
     0: _("Not started"),
@@ -58,6 +59,18 @@ def _value_token(value: AnswerValue) -> str:
     return "" if value is None else str(value)
 
 
+def level_choice_label(level: LevelDescriptor):
+    """"2 · Developing — descriptor", and under it the level's criteria (version 2), escaped."""
+    label = f"{level.level} · {LEVEL_NAMES[level.level]} — {level.text}"
+    criteria = level.localized_criteria() if level.level else []
+    if not criteria:
+        return label
+    # phrasing content only: the label element may not hold a list
+    return format_html('{}<span class="criteria d-block small text-body-secondary">{}</span>', label,
+                       format_html_join("", '<span class="criterion d-block">• {}</span>',
+                                        ((text,) for text in criteria)))
+
+
 def _parse_token(token: str) -> AnswerValue:
     if token in ("", None):
         return None
@@ -68,9 +81,14 @@ class StepForm(forms.Form):
     """Fields per indicator `<key>-level`, `<key>-evidence` and hidden `<key>-rev`, `<key>-seen`,
     `<key>-seenev`: the revision and the values the page showed, to detect concurrent edits."""
 
-    def __init__(self, *args, dimension: Dimension, answers: dict[int, Answer], **kwargs):
+    def __init__(self, *args, dimension: Dimension, answers: dict[int, Answer], region_kind: str | None = None,
+                 na_requires_reason: bool = False, **kwargs):
+        """`region_kind`: "not applicable" is offered only where that kind of region may use it;
+        `na_requires_reason`: (version 2 on) a "not applicable" answer needs its reason in the evidence."""
         super().__init__(*args, **kwargs)
         self.dimension = dimension
+        self.region_kind = region_kind
+        self.na_requires_reason = na_requires_reason
         self.indicators = [ind for sub in dimension.subdimensions.all() for ind in sub.indicators.all()]
         for indicator in self.indicators:
             self._add_fields(indicator, answers.get(indicator.pk))
@@ -82,10 +100,8 @@ class StepForm(forms.Form):
     def _add_fields(self, indicator: Indicator, answer: Answer | None) -> None:
         key = field_key(indicator)
         choices: list[tuple[str, str | Promise]] = [
-            (str(level.level), f"{level.level} · {LEVEL_NAMES[level.level]} — {level.text}")
-            for level in indicator.levels.all()
-        ]
-        if indicator.allows_na:
+            (str(level.level), level_choice_label(level)) for level in indicator.levels.all()]
+        if self._offers_na(indicator):
             choices.append((NOT_APPLICABLE, _("Not applicable — this indicator does not apply to this region")))
         value = _value_token(answer.value) if answer else ""
         evidence = answer.evidence if answer else ""
@@ -93,7 +109,7 @@ class StepForm(forms.Form):
             label=f"{indicator.code}  {indicator.question}", choices=choices, required=False,
             widget=forms.RadioSelect, initial=value,
             help_text=format_html("{} <span class=\"text-nowrap\">({} {})</span>", indicator.help,
-                                  _("Guide section"), indicator.guide_section),
+                                  _("Guide section"), guide_section_label(indicator.guide_section)),
         )
         self.fields[f"{key}-evidence"] = forms.CharField(
             label=_("Evidence for %(code)s") % {"code": indicator.code}, required=False,
@@ -115,9 +131,24 @@ class StepForm(forms.Form):
             parts.append(Div(f"{key}-level", f"{key}-evidence", f"{key}-rev", f"{key}-seen", f"{key}-seenev",
                              css_class="indicator border-bottom pb-3 mb-3", css_id=f"indicator-{key}"))
         heading = Markup(format_html(
-            '<p class="text-body-secondary small mb-3">{} {}</p>', _("Guide section"), subdimension.guide_section))
+            '<p class="text-body-secondary small mb-3">{} {}</p>', _("Guide section"),
+            guide_section_label(subdimension.guide_section)))
         return TextFieldset(f"{subdimension.code} {subdimension.name}", heading, *parts,
                         css_class="subdimension mb-4")
+
+    def _offers_na(self, indicator: Indicator) -> bool:
+        return indicator.allows_na_for(self.region_kind) if self.region_kind else indicator.allows_na
+
+    def _check_na_reasons(self, cleaned: dict) -> None:
+        """An N/A answer without its reason is refused, naming the indicator; the input stays."""
+        if not self.na_requires_reason:
+            return
+        for indicator in self.indicators:
+            key = field_key(indicator)
+            if cleaned.get(f"{key}-level") == NOT_APPLICABLE and not (cleaned.get(f"{key}-evidence") or "").strip():
+                self.add_error(f"{key}-evidence", _(
+                    "%(code)s: “not applicable” needs its reason: say in the evidence why this indicator "
+                    "does not apply to this region.") % {"code": indicator.code})
 
     def clean(self):
         super().clean()
@@ -126,6 +157,7 @@ class StepForm(forms.Form):
             seen = cleaned.get(f"{field_key(indicator)}-seen")
             if seen not in ("", None, NOT_APPLICABLE, "0", "1", "2", "3", "4"):
                 raise forms.ValidationError(_("The page was damaged; reload it and try again."))
+        self._check_na_reasons(cleaned)
         return cleaned
 
     def edits(self) -> dict[str, Edit]:

@@ -122,7 +122,10 @@ def region_history(region: Region, *, tier_labels: dict[str, str]) -> dict:
     timeline: list[dict[str, Any]] = [{"assessment": a, "card": cards[a.pk], "change": change}
                 for a, change in zip(assessments, changes, strict=True)]
     context = {"region": region, "timeline": timeline, "figure": None, "latest": None, "previous": None,
-               "diff": None, "acted_on": None, "plan": None, "dimension_codes": []}
+               "diff": None, "acted_on": None, "plan": None, "dimension_codes": [],
+               # made on different framework versions: dimension scores compare by dimension code,
+               # indicators only where both versions have the same code
+               "mixed_versions": len({a.framework_id for a in assessments}) > 1, "versions_differ": False}
     if not assessments:
         return context
     latest = assessments[-1]
@@ -141,6 +144,7 @@ def region_history(region: Region, *, tier_labels: dict[str, str]) -> dict:
     previous = assessments[-2]
     levels = answer_values_for(assessment_ids=[previous.pk, latest.pk])
     context["previous"] = previous
+    context["versions_differ"] = previous.framework_id != latest.framework_id
     context["diff"] = indicator_diff(before=levels[previous.pk], after=levels[latest.pk],
                                      before_framework=frameworks[previous.framework_id],
                                      after_framework=framework)

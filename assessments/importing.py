@@ -1,8 +1,11 @@
 """Answer files → a new assessment: parse JSON, CSV or XLSX, report every problem, save atomically.
 
-JSON: {"framework": "sodpa-2023", "region": {"name", "kind", "city_type"}, "title": optional,
-       "answers": {"S1.1": 3, "S2.1": "na", …}, "evidence": {"S1.1": "…"}, "submit": optional bool}
-CSV/XLSX: columns indicator, level, evidence; the region and framework come from options.
+JSON: {"framework": "sodpa-2023", "framework_version": optional N, "region": {"name", "kind", "city_type"},
+       "title": optional, "answers": {"S1.1": 3, "S2.1": "na", …}, "evidence": {"S1.1": "…"},
+       "submit": optional bool}
+CSV/XLSX: columns indicator, level, evidence; the region and framework (and its version) come from options.
+Without a version the latest published one is used. "na" is refused where the region's kind may not
+use it and, from version 2 on, without a reason in the evidence.
 """
 
 import re
@@ -52,6 +55,7 @@ class AnswerFile:
     where: dict[str, str] = field(default_factory=dict)  # indicator code → "line 4" / "answers.S1.1"
     submit: bool = False
     problems: list[str] = field(default_factory=list)
+    framework_version: int | None = None  # None: the latest published version
 
 
 def shown(value) -> str:
@@ -155,6 +159,7 @@ def parse_json(data) -> AnswerFile:
         framework=_text(data, "framework", "framework", problems), region=region,
         title=_text(data, "title", "title", problems, max_length=TITLE_MAX_LENGTH),
         submit=submit is True, problems=problems,
+        framework_version=_framework_version(data.get("framework_version"), problems),
     )
     for code, text in evidence.items():
         if problem := text_problem(text, f"evidence.{key_text(code)}", max_length=EVIDENCE_MAX_LENGTH, multiline=True):
@@ -165,6 +170,17 @@ def parse_json(data) -> AnswerFile:
         parsed.where[code] = f"answers.{key_text(code)}"
         parsed.answers[code] = _level(raw, parsed.where[code], problems)
     return parsed
+
+
+def _framework_version(raw, problems: list[str]) -> int | None:
+    """The optional "framework_version" of a JSON answer file: a positive whole number."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        problems.append(_("framework_version: must be a version number (1, 2, …), got %(value)s")
+                        % {"value": shown(raw)})
+        return None
+    return raw
 
 
 def _blank(value) -> bool:
@@ -222,7 +238,9 @@ def parse_table(header: list, rows: list[list], *, framework: str, region: dict,
     return parsed
 
 
-def read_answer_file(path: Path, *, framework: str, region: dict, title: str, submit: bool) -> AnswerFile:
+def read_answer_file(path: Path, *, framework: str, region: dict, title: str, submit: bool,
+                     framework_version: int | None = None) -> AnswerFile:
+    """`framework_version` (CSV/XLSX; a JSON file says its own) picks a version; None the latest published."""
     suffix = path.suffix.lower()
     try:
         check_size(path)
@@ -245,6 +263,7 @@ def read_answer_file(path: Path, *, framework: str, region: dict, title: str, su
     parsed = parse_table(header, rows, framework=framework, region=region, title=title, submit=submit,
                          lines=lines)
     parsed.problems[:0] = problems
+    parsed.framework_version = framework_version
     return parsed
 
 
@@ -277,21 +296,63 @@ def framework_indicators(framework: Framework):
     return Indicator.objects.filter(subdimension__dimension__framework=framework)
 
 
+def _chosen_framework(parsed: AnswerFile, problems: list[str]) -> Framework | None:
+    """The latest published version of the file's framework, or the published version it names."""
+    if not parsed.framework:
+        problems.append(_("framework: no published framework %(code)s") % {"code": "''"})
+        return None
+    if parsed.framework_version is None:
+        framework = Framework.objects.latest_published(parsed.framework)
+        if framework is None:
+            problems.append(_("framework: no published framework %(code)s") % {"code": shown(parsed.framework)})
+        return framework
+    framework = Framework.objects.published().filter(code=parsed.framework, version=parsed.framework_version).first()
+    if framework is None:
+        versions = sorted(Framework.objects.published().filter(code=parsed.framework)
+                          .values_list("version", flat=True))
+        problems.append(_("framework_version: %(code)s has no published version %(version)s; published: "
+                          "%(versions)s") % {"code": shown(parsed.framework), "version": parsed.framework_version,
+                                             "versions": ", ".join(map(str, versions)) or _("none")})
+    return framework
+
+
+def _region_kind(region: dict) -> str | None:
+    existing = Region.objects.filter(name=str(region.get("name") or "").strip()).first()
+    return existing.kind if existing is not None else region.get("kind")
+
+
+def _na_problem(parsed: AnswerFile, code: str, indicator: Indicator, *, kind: str | None,
+                framework: Framework) -> str | None:
+    """"na" where the indicator or the region's kind may not use it, and (version 2 on) "na"
+    without a reason in the evidence."""
+    where = parsed.where[code]
+    if not indicator.allows_na:
+        return _('%(where)s: %(code)s does not allow "na" (not applicable)') % {"where": where, "code": code}
+    if kind in Region.Kind.values and not indicator.allows_na_for(kind):
+        return _('%(where)s: %(code)s allows "na" (not applicable) only for %(kinds)s, not for a %(kind)s') % {
+            "where": where, "code": code, "kinds": ", ".join(indicator.na_kinds), "kind": kind}
+    if framework.na_requires_reason and not parsed.evidence.get(code, "").strip():
+        return _('%(where)s: %(code)s is "na" (not applicable) without a reason: give the reason in its evidence') % {
+            "where": where, "code": code}
+    return None
+
+
 def validate(parsed: AnswerFile) -> Framework:
     """Check the file against the framework; raises ImportProblems listing every problem."""
     problems = list(parsed.problems) + _region_problems(parsed.region)
-    framework = Framework.objects.latest_published(parsed.framework) if parsed.framework else None
+    framework = _chosen_framework(parsed, problems)
     if framework is None:
-        problems.append(_("framework: no published framework %(code)s") % {"code": shown(parsed.framework)})
         raise ImportProblems(problems)
     indicators = {ind.code: ind for ind in framework_indicators(framework)}
+    kind = _region_kind(parsed.region)
     for code, value in parsed.answers.items():
-        where = parsed.where[code]
         if code not in indicators:
-            problems.append(_("%(where)s: unknown indicator code %(code)s") % {"where": where, "code": shown(code)})
-        elif value == NOT_APPLICABLE and not indicators[code].allows_na:
-            problems.append(_('%(where)s: %(code)s does not allow "na" (not applicable)')
-                            % {"where": where, "code": code})
+            problems.append(_("%(where)s: unknown indicator code %(code)s")
+                            % {"where": parsed.where[code], "code": shown(code)})
+        elif value == NOT_APPLICABLE:
+            problem = _na_problem(parsed, code, indicators[code], kind=kind, framework=framework)
+            if problem:
+                problems.append(problem)
     for code in parsed.evidence:
         if code not in indicators:
             problems.append(_("evidence.%(key)s: unknown indicator code %(code)s")
@@ -310,7 +371,7 @@ def validate(parsed: AnswerFile) -> Framework:
 
 @transaction.atomic
 def save_import(parsed: AnswerFile, *, framework: Framework) -> Assessment:
-    region, _ = Region.objects.get_or_create(
+    region, _created = Region.objects.get_or_create(
         name=parsed.region["name"].strip(),
         defaults={"kind": parsed.region.get("kind"), "city_type": parsed.region.get("city_type")},
     )
@@ -332,8 +393,8 @@ def save_import(parsed: AnswerFile, *, framework: Framework) -> Assessment:
         try:  # the same transition as the submit button: checked again on the saved answers
             submit_assessment(assessment=assessment, user=None, note="import_answers")
         except Incomplete as refused:
-            raise ImportProblems([f"submit: only a complete assessment can be submitted; "
-                                  f"{refused.left} of {refused.total} unanswered"]) from refused
+            raise ImportProblems([_("submit: only a complete assessment can be submitted; %(left)s of %(total)s "
+                                    "unanswered") % {"left": refused.left, "total": refused.total}]) from refused
     return assessment
 
 

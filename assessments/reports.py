@@ -33,6 +33,7 @@ from assessments.benchmarks import MIN_PEERS
 from assessments.models import Answer, Assessment, PlanItem
 from assessments.plans import plan_progress
 from assessments.results import AssessmentResult, assessment_result
+from assessments.scoring import NA_SHARE_FLAG, na_shares
 
 logger = logging.getLogger(__name__)
 
@@ -122,14 +123,18 @@ def report_context(*, assessment: Assessment) -> dict:
 
     result = assessment_result(assessment=assessment)
     framework, card, levels, advice, peers = result.framework, result.card, result.values, result.advice, result.peers
+    spec = result.spec
     previous = result.previous.assessment if result.previous else None
     previous_card = result.previous.card if result.previous else None
     names = result.dimension_names
     answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment)}
     sections = _indicator_rows(framework, answers)
+    shares = na_shares(spec=spec, answers=levels)
     for section in sections:
         score = card.dimension(section["dimension"].code)
         section["score"], section["tier"] = score.score, score.tier
+        section["na_share"] = shares[section["dimension"].code]
+        section["na_flag"] = section["na_share"] > NA_SHARE_FLAG
         for sub in section["subdimensions"]:
             sub["score"] = card.subdimension_scores()[sub["subdimension"].code]
             sub["tier"] = card.subdimension_tier(sub["subdimension"].code)

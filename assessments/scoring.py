@@ -3,7 +3,11 @@
 Pure functions, no I/O. The rules (../shared/BRIEF.md, issue 2):
 - indicator score = level / 4 × 100;
 - "na" and unanswered indicators drop out and the remaining weights are re-normalised;
-- sub-dimension and dimension score = weighted mean of their answered indicators' scores;
+- sub-dimension score = weighted mean of its answered indicators' scores;
+- dimension score, by the version's aggregation: version 1 ("indicators") the weighted mean of
+  its answered indicators' scores; version 2 ("subdimensions") the weighted mean of its
+  sub-dimension scores by sub-dimension weight, a sub-dimension without an applicable answer
+  dropping out and the others re-normalised;
 - overall = weighted mean of the dimension scores that exist, by dimension weight; a dimension
   without an applicable answer is None, never 0, and is left out of the overall;
 - tier from the framework thresholds, the boundary value belonging to the higher tier;
@@ -22,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from frameworks.enums import Tier
-from frameworks.spec import FrameworkSpec
+from frameworks.spec import AGGREGATE_SUBDIMENSIONS, DimensionSpec, FrameworkSpec
 
 AnswerValue = int | Literal["na"] | None
 NOT_APPLICABLE: Final = "na"
@@ -141,8 +145,10 @@ def score_answers(*, spec: FrameworkSpec, answers: Mapping[str, AnswerValue]) ->
     answered = 0
     dimension_scores = []
     overall_pairs = []
+    by_subdimension = spec.aggregation == AGGREGATE_SUBDIMENSIONS
     for dimension in spec.dimensions:
         dimension_pairs = []
+        subdimension_pairs = []
         subdimension_scores = []
         for subdimension in dimension.subdimensions:
             pairs = []
@@ -154,9 +160,12 @@ def score_answers(*, spec: FrameworkSpec, answers: Mapping[str, AnswerValue]) ->
                 answered += 1
                 if value != NOT_APPLICABLE:
                     pairs.append((indicator.weight, indicator_score(value)))
-            subdimension_scores.append((subdimension.code, _weighted_mean(pairs)))
+            sub_score = _weighted_mean(pairs)
+            subdimension_scores.append((subdimension.code, sub_score))
+            if sub_score is not None:
+                subdimension_pairs.append((subdimension.weight, sub_score))
             dimension_pairs.extend(pairs)
-        score = _weighted_mean(dimension_pairs)
+        score = _weighted_mean(subdimension_pairs if by_subdimension else dimension_pairs)
         if score is not None:
             overall_pairs.append((dimension.weight, score))
         dimension_scores.append(
@@ -225,6 +234,47 @@ def _grouped_mean(rows: np.ndarray, groups: np.ndarray, weight: np.ndarray, weig
     return pd.DataFrame(means, index=index, columns=codes)
 
 
+def _dimensions_from_subdimensions(by_subdimension: pd.DataFrame, spec: FrameworkSpec) -> pd.DataFrame:
+    """Version 2: each dimension the weighted mean of its sub-dimension scores that exist."""
+    columns = {}
+    for dimension in spec.dimensions:
+        codes = [sub.code for sub in dimension.subdimensions]
+        scores = by_subdimension[codes].to_numpy(dtype=float)
+        weights = np.array([sub.weight for sub in dimension.subdimensions], dtype=float)
+        present = ~np.isnan(scores)
+        weight_total = (present * weights).sum(axis=1)
+        total = (np.nan_to_num(scores) * weights).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(weight_total > 0, total / weight_total, np.nan)
+        # as _weighted_mean: within the smallest and largest sub-dimension score
+        low = np.where(present, scores, np.inf).min(axis=1)
+        high = np.where(present, scores, -np.inf).max(axis=1)
+        columns[dimension.code] = np.where(weight_total > 0, np.clip(mean, low, high), np.nan)
+    return pd.DataFrame(columns, index=by_subdimension.index)
+
+
+NA_SHARE_FLAG = 1 / 3  # a dimension that lost more than this share of its weight to N/A is marked
+
+
+def na_shares(*, spec: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> dict[str, float]:
+    """Per dimension, the share of its weight that "not applicable" answers removed (0–1): by the
+    version's aggregation, each N/A indicator's part of the dimension (its weight among the
+    dimension's indicators; in version 2 its weight within its sub-dimension times the
+    sub-dimension's share of the dimension)."""
+    return {dimension.code: _na_share(dimension, answers, spec.aggregation) for dimension in spec.dimensions}
+
+
+def _na_share(dimension: DimensionSpec, answers: Mapping[str, AnswerValue], aggregation: str) -> float:
+    def removed(indicators) -> float:
+        na_weight = math.fsum(ind.weight for ind in indicators if answers.get(ind.code) == NOT_APPLICABLE)
+        return na_weight / math.fsum(ind.weight for ind in indicators)
+
+    if aggregation == AGGREGATE_SUBDIMENSIONS:
+        total = math.fsum(sub.weight for sub in dimension.subdimensions)
+        return math.fsum(sub.weight / total * removed(sub.indicators) for sub in dimension.subdimensions)
+    return removed(dimension.indicators)
+
+
 def score_batch(*, spec: FrameworkSpec, answers: pd.DataFrame) -> pd.DataFrame:
     """Score many assessments at once, vectorised.
 
@@ -254,8 +304,11 @@ def score_batch(*, spec: FrameworkSpec, answers: pd.DataFrame) -> pd.DataFrame:
     subdimension_codes = [sub.code for dim in spec.dimensions for sub in dim.subdimensions]
     dimension_of = pd.Index(dimension_codes).get_indexer(indicators["dimension"])[position]
     subdimension_of = pd.Index(subdimension_codes).get_indexer(indicators["subdimension"])[position]
-    by_dimension = _grouped_mean(rows, dimension_of, weight, weighted, assessments, dimension_codes)
     by_subdimension = _grouped_mean(rows, subdimension_of, weight, weighted, assessments, subdimension_codes)
+    if spec.aggregation == AGGREGATE_SUBDIMENSIONS:
+        by_dimension = _dimensions_from_subdimensions(by_subdimension, spec)
+    else:
+        by_dimension = _grouped_mean(rows, dimension_of, weight, weighted, assessments, dimension_codes)
 
     dimension_weights = pd.Series({dim.code: dim.weight for dim in spec.dimensions})
     present_weights = by_dimension.notna().mul(dimension_weights, axis="columns")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, views_exports, views_portfolio, views_reports
+from assessments import views, views_exports, views_portfolio, views_reports, views_versions
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -25,4 +25,8 @@ urlpatterns += [
     path("portfolio/", views_portfolio.portfolio_page, name="portfolio"),
     path("portfolio/export.xlsx", views_exports.portfolio_xlsx, name="portfolio_export_xlsx"),
     path("portfolio/export.csv", views_exports.portfolio_csv, name="portfolio_export_csv"),
+]
+
+urlpatterns += [
+    path("assessments/<int:assessment_id>/move/", views_versions.move_to_new_edition, name="move_assessment"),
 ]

@@ -1,5 +1,7 @@
 """Pages for officials and consultants. Thin: scope, fetch, call the domain code, render."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,8 +23,10 @@ from assessments.models import Assessment, Comment, PlanItem
 from assessments.plans import PlanItemForm, plan_indicators, plan_progress
 from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
 from assessments.results import advice_of, assessment_result, scored_assessment
+from assessments.scoring import NA_SHARE_FLAG, na_shares
 from assessments.templatetags.sodpa import TIER_LABELS
 from assessments.transitions import AlreadySubmitted, Incomplete, NotSubmitted, reopen_assessment, submit_assessment
+from assessments.versioning import newer_version
 from frameworks.models import Framework
 
 
@@ -102,12 +106,14 @@ def questionnaire(request, assessment_id: int):
         raise Http404
     editable = access.can_edit(request.user, assessment)
     answers = answers_by_indicator(assessment)
+    na_rules: dict[str, Any] = {"region_kind": assessment.region.kind,
+                                "na_requires_reason": framework.na_requires_reason}
     status = 200
     conflicts: tuple[Conflict, ...] = ()
     if request.method == "POST":
         if not access.may_answer(request.user, assessment.region):
             raise PermissionDenied
-        form = StepForm(request.POST, dimension=dimension, answers=answers)
+        form = StepForm(request.POST, dimension=dimension, answers=answers, **na_rules)
         result = None
         if editable and form.is_valid():
             edits = form.edits()
@@ -135,13 +141,14 @@ def questionnaire(request, assessment_id: int):
             else:
                 conflicts = result.conflicts
                 answers = answers_by_indicator(assessment)
-                form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers)
+                form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers,
+                                **na_rules)
                 form.is_valid()
                 status = 409
         else:
             status = 400
     else:
-        form = StepForm(dimension=dimension, answers=answers)
+        form = StepForm(dimension=dimension, answers=answers, **na_rules)
     steps, done, total = _progress(framework, answers)
     index = dimensions.index(dimension)
     return render(request, "assessments/questionnaire.html", {
@@ -151,6 +158,7 @@ def questionnaire(request, assessment_id: int):
         "next_step": dimensions[index + 1] if index + 1 < len(dimensions) else None,
         "can_submit": access.can_submit(request.user, assessment),
         "can_reopen": access.can_reopen(request.user, assessment),
+        "new_edition": newer_version(assessment=assessment) if editable else None,
     }, status=status)
 
 
@@ -236,7 +244,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
     return {
         "assessment": assessment, "framework": framework, "card": card, "previous": previous,
         "previous_card": previous_card, "figure": figure, "advice": advice, "peers": peers,
-        "rows": _score_rows(framework, card),
+        "rows": _score_rows(framework, card, na_shares(spec=result.spec, answers=levels)),
         "comments": assessment.comments.select_related("author"),
         "history": assessment.status_changes.select_related("changed_by"),
         "can_reopen": access.can_reopen(request.user, assessment),
@@ -324,12 +332,14 @@ def region_history(request, region_id: int):
     return render(request, "assessments/region_history.html", context)
 
 
-def _score_rows(framework, card) -> list[dict]:
+def _score_rows(framework, card, shares: dict[str, float]) -> list[dict]:
     sub_scores = card.subdimension_scores()
     rows = []
     for dimension in framework.dimensions.all():
         dim_score = card.dimension(dimension.code)
-        rows.append({"dimension": dimension, "score": dim_score.score, "tier": dim_score.tier, "subdimensions": [
+        share = shares.get(dimension.code, 0.0)
+        rows.append({"dimension": dimension, "score": dim_score.score, "tier": dim_score.tier,
+                     "na_share": share, "na_flag": share > NA_SHARE_FLAG, "subdimensions": [
             {"subdimension": sub, "score": sub_scores[sub.code], "tier": card.subdimension_tier(sub.code)}
             for sub in dimension.subdimensions.all()
         ]})

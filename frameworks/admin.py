@@ -23,6 +23,7 @@ from frameworks.models import (
     EcosystemAdvice,
     FeatureScene,
     Framework,
+    GlossaryTerm,
     Indicator,
     LevelDescriptor,
     SceneType,
@@ -142,8 +143,8 @@ class DimensionInline(VersionedInline, admin.TabularInline):
 class FrameworkAdmin(VersionHistoryAdmin):
     list_display = ["code", "version", "status", "tier_intermediate", "tier_advanced", "published_at"]
     list_filter = ["status", "code"]
-    fields = ["code", "version", "status", "name_zh", "name_en", "tier_intermediate", "tier_advanced",
-              "published_at"]
+    fields = ["code", "version", "status", "aggregation", "name_zh", "name_en", "tier_intermediate",
+              "tier_advanced", "published_at"]
     inlines = [DimensionInline]
     actions = ["create_draft_version", "publish_version"]
 
@@ -271,7 +272,8 @@ def preview_table(draft: Framework) -> dict:
 
 class SubDimensionInline(VersionedInline, admin.StackedInline):
     model = SubDimension
-    fields = ["code", "order", "guide_section", "name_zh", "name_en", "measures_zh", "measures_en"]
+    fields = ["code", "order", "guide_section", "weight", "name_zh", "name_en", "measures_zh", "measures_en",
+              "rationale_zh", "rationale_en"]
 
 
 @admin.register(Dimension)
@@ -283,7 +285,8 @@ class DimensionAdmin(VersionedAdmin):
 
 class IndicatorInline(VersionedInline, admin.StackedInline):
     model = Indicator
-    fields = ["code", "order", "weight", "allows_na", "guide_section", "question_zh", "question_en",
+    fields = ["code", "order", "weight", "allows_na", "na_kinds", "guide_section", "rationale_zh", "rationale_en",
+              "guide_quote_zh", "guide_quote_en", "question_zh", "question_en",
               "help_zh", "help_en"]
 
 
@@ -296,7 +299,7 @@ class SubDimensionAdmin(VersionedAdmin):
 
 class LevelDescriptorInline(VersionedInline, admin.TabularInline):
     model = LevelDescriptor
-    fields = ["level", "text_zh", "text_en"]
+    fields = ["level", "text_zh", "text_en", "criteria"]
     max_num = 5
     show_change_link = False
 
@@ -346,6 +349,13 @@ class FeatureSceneAdmin(VersionedAdmin):
 class EcosystemAdviceAdmin(VersionedAdmin):
     list_display = ["order", "title_zh", "framework"]
     list_filter = ["framework"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(VersionedAdmin):
+    list_display = ["term_zh", "term_en", "framework"]
+    list_filter = ["framework"]
+    search_fields = ["term_zh", "term_en"]
 
 
 class CaseForm(SameVersionLinksForm):

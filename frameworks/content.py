@@ -4,6 +4,10 @@ the Django fixture, and exported back from the database.
 The document is what `export_framework` prints (and `import_framework` reads): framework code,
 version, name, tiers, dimensions → sub-dimensions → indicators → levels, and the recommendation
 content. Every text is `{"zh-hans": …, "en": …}`.
+
+A document with an `"aggregation"` key is in the version-2 format (fixtures/source/FORMAT.md):
+weights and reasons on dimensions and sub-dimensions, `na_kinds` on indicators, criteria on
+levels 1–4 and a glossary. A document without it is version 1's format and validated as before.
 """
 
 import json
@@ -16,10 +20,19 @@ from frameworks.i18n import CONTENT_LANGUAGES
 DIMENSION_FILES = ("S", "O", "D", "P", "A")
 TIERS = tuple(Tier.values)
 CITY_TYPES = ("port", "industrial", "tourism", "comprehensive")
+AGGREGATIONS = ("indicators", "subdimensions")
+REGION_KINDS = ("city", "district", "park")
+MAX_CRITERIA = 3
+SOURCE_FILES = ("framework.json", *(f"{code}.json" for code in DIMENSION_FILES), "recommendations.json")
+
+
+def missing_source_files(directory: Path) -> list[str]:
+    return [name for name in SOURCE_FILES if not (directory / name).is_file()]
 
 
 def read_source(directory: Path) -> dict:
-    """Combine `framework.json`, one file per dimension and `recommendations.json`."""
+    """Combine `framework.json`, one file per dimension, `recommendations.json` and, when there is
+    one, `glossary.json`."""
     document = json.loads((directory / "framework.json").read_text(encoding="utf-8"))
     document["dimensions"] = [
         json.loads((directory / f"{code}.json").read_text(encoding="utf-8"))
@@ -28,7 +41,35 @@ def read_source(directory: Path) -> dict:
     document["recommendations"] = json.loads(
         (directory / "recommendations.json").read_text(encoding="utf-8")
     )
+    glossary = directory / "glossary.json"
+    if glossary.is_file():
+        document["glossary"] = glossary_entries(json.loads(glossary.read_text(encoding="utf-8")))
     return document
+
+
+def glossary_entries(data) -> list:
+    """`glossary.json` as a list of `{"zh-hans", "en", "note"?}`: the file may be that list or
+    `{"terms": [...]}`; a `note` may be one string or `{"zh-hans", "en"}`."""
+    if isinstance(data, dict):
+        data = data.get("terms", data.get("glossary", []))
+    entries = []
+    for item in data if isinstance(data, list) else []:
+        if not isinstance(item, dict):
+            entries.append(item)
+            continue
+        entry = {"zh-hans": item.get("zh-hans", item.get("zh")), "en": item.get("en")}
+        note = item.get("note")
+        if isinstance(note, str):
+            note = {"zh-hans": note, "en": note}
+        if note:
+            entry["note"] = note
+        entries.append(entry)
+    return entries
+
+
+def is_extended(document: dict) -> bool:
+    """True for a document in the version-2 format (it names its aggregation)."""
+    return "aggregation" in document
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -51,7 +92,9 @@ def _weight_errors(where: str, value) -> list[str]:
 
 
 def _level_errors(where: str, levels) -> list[str]:
-    if not isinstance(levels, list) or [lv.get("level") for lv in levels] != [0, 1, 2, 3, 4]:
+    if not isinstance(levels, list) or not all(isinstance(lv, dict) for lv in levels) or [
+        lv.get("level") for lv in levels
+    ] != [0, 1, 2, 3, 4]:
         return [f"{where}: levels must be exactly five descriptors for levels 0, 1, 2, 3, 4 in order"]
     errors = []
     for level in levels:
@@ -62,14 +105,63 @@ def _level_errors(where: str, levels) -> list[str]:
     return errors
 
 
-def _indicator_errors(indicator: dict, codes: set[str]) -> list[str]:
+def _criteria_errors(where: str, levels) -> list[str]:
+    """Version 2: levels 1–4 have 1–3 criteria, each in both languages; level 0 has none."""
+    if not isinstance(levels, list) or not all(isinstance(lv, dict) for lv in levels):
+        return []  # reported by _level_errors
+    errors = []
+    for level in levels:
+        number, criteria = level.get("level"), level.get("criteria")
+        if number == 0:
+            if criteria:
+                errors.append(f"{where}: levels[0] must have no criteria (it is “level 1 not met”)")
+            continue
+        if not isinstance(criteria, list) or not 1 <= len(criteria) <= MAX_CRITERIA:
+            count = len(criteria) if isinstance(criteria, list) else "no"
+            errors.append(f"{where}: levels[{number}].criteria must list 1–{MAX_CRITERIA} criteria, got {count}")
+            continue
+        for position, criterion in enumerate(criteria, start=1):
+            errors += _text_errors(where, f"levels[{number}].criteria[{position}]", criterion)
+    return errors
+
+
+def _na_kinds_errors(where: str, indicator: dict) -> list[str]:
+    kinds = indicator.get("na_kinds")
+    if not isinstance(kinds, list) or not all(isinstance(kind, str) for kind in kinds):
+        return [f"{where}: na_kinds must be a list of region kinds among {', '.join(REGION_KINDS)}, got {kinds!r}"]
+    errors = [f"{where}: na_kinds: unknown region kind {kind!r}; use {', '.join(REGION_KINDS)}"
+              for kind in kinds if kind not in REGION_KINDS]
+    if len(set(kinds)) != len(kinds):
+        errors.append(f"{where}: na_kinds lists a region kind twice: {kinds}")
+    if "allows_na" in indicator and indicator["allows_na"] is not bool(kinds):
+        errors.append(f"{where}: allows_na must be {str(bool(kinds)).lower()} when na_kinds is {kinds}")
+    return errors
+
+
+def _extended_indicator_errors(where: str, indicator: dict) -> list[str]:
+    errors = _na_kinds_errors(where, indicator) + _criteria_errors(where, indicator.get("levels"))
+    weight = indicator.get("weight")
+    if isinstance(weight, int | float) and not isinstance(weight, bool) and weight != 1:
+        errors += _text_errors(where, "rationale (required when the weight is not 1)", indicator.get("rationale"))
+    elif indicator.get("rationale") is not None:
+        errors += _text_errors(where, "rationale", indicator.get("rationale"))
+    if indicator.get("guide_quote") is not None:
+        errors += _text_errors(where, "guide_quote", indicator.get("guide_quote"))
+    return errors
+
+
+def _indicator_errors(indicator: dict, codes: set[str], *, extended: bool = False) -> list[str]:
+    if not isinstance(indicator, dict):
+        return [f"indicator {indicator!r}: must be an object"]
     where = str(indicator.get("code") or "indicator without code")
     errors = []
     if where in codes:
         errors.append(f"{where}: indicator code is used twice")
     codes.add(where)
     errors += _weight_errors(where, indicator.get("weight"))
-    if not isinstance(indicator.get("allows_na"), bool):
+    if extended:
+        errors += _extended_indicator_errors(where, indicator)
+    elif not isinstance(indicator.get("allows_na"), bool):
         errors.append(f"{where}: allows_na must be true or false")
     errors += _text_errors(where, "question", indicator.get("question"))
     errors += _level_errors(where, indicator.get("levels"))
@@ -87,6 +179,9 @@ def _structure_errors(document: dict) -> list[str]:
             f"got intermediate={intermediate!r}, advanced={advanced!r}"
         )
     codes: set[str] = set()
+    extended = is_extended(document)
+    if extended and document.get("aggregation") not in AGGREGATIONS:
+        errors.append(f"aggregation: must be one of {', '.join(AGGREGATIONS)}, got {document.get('aggregation')!r}")
     dimensions = document.get("dimensions") or []
     if not dimensions:
         errors.append("dimensions: a framework needs at least one dimension")
@@ -97,6 +192,8 @@ def _structure_errors(document: dict) -> list[str]:
         codes.add(where)
         errors += _weight_errors(where, dimension.get("weight"))
         errors += _text_errors(where, "name", dimension.get("name"))
+        if extended:
+            errors += _text_errors(where, "rationale", dimension.get("rationale"))
         if not dimension.get("subdimensions"):
             errors.append(f"{where}: a dimension needs at least one sub-dimension")
         for sub in dimension.get("subdimensions") or []:
@@ -106,10 +203,13 @@ def _structure_errors(document: dict) -> list[str]:
             codes.add(sub_where)
             errors += _text_errors(sub_where, "name", sub.get("name"))
             errors += _text_errors(sub_where, "measures", sub.get("measures"))
+            if extended:
+                errors += _weight_errors(sub_where, sub.get("weight"))
+                errors += _text_errors(sub_where, "rationale", sub.get("rationale"))
             if not sub.get("indicators"):
                 errors.append(f"{sub_where}: a sub-dimension needs at least one indicator")
             for indicator in sub.get("indicators") or []:
-                errors += _indicator_errors(indicator, codes)
+                errors += _indicator_errors(indicator, codes, extended=extended)
     return errors
 
 
@@ -176,10 +276,32 @@ def markup_errors(value, where: str = "") -> list[str]:
     return []
 
 
+def _glossary_errors(document: dict) -> list[str]:
+    glossary = document.get("glossary")
+    if glossary is None:
+        return []
+    if not isinstance(glossary, list):
+        return ["glossary: must be a list of terms {\"zh-hans\", \"en\"}"]
+    errors, seen = [], set()
+    for position, entry in enumerate(glossary, start=1):
+        where = f"glossary[{position}]"
+        if not isinstance(entry, dict):
+            errors.append(f"{where}: must be an object with “zh-hans” and “en”")
+            continue
+        errors += _text_errors(where, "term", entry)
+        if entry.get("zh-hans") in seen:
+            errors.append(f"{where}: the term {entry.get('zh-hans')!r} is listed twice")
+        seen.add(entry.get("zh-hans"))
+        if entry.get("note") is not None:
+            errors += _text_errors(where, "note", entry.get("note"))
+    return errors
+
+
 def validate_document(document: dict) -> list[str]:
     """Every problem in the document, each naming where it is; empty when it is valid."""
     errors = []
     if not document.get("code"):
         errors.append("code: the framework needs a code")
     errors += _text_errors("framework", "name", document.get("name"))
-    return errors + _structure_errors(document) + _recommendation_errors(document) + markup_errors(document)
+    return (errors + _structure_errors(document) + _recommendation_errors(document) + _glossary_errors(document)
+            + markup_errors(document))

@@ -1,6 +1,21 @@
-"""A framework version in the database → the JSON document `export_framework` prints."""
+"""A framework version in the database → the JSON document `export_framework` prints.
 
-from frameworks.models import Case, EcosystemAdvice, FeatureScene, Framework, SceneType, TierAdvice
+A version aggregated by indicators (version 1) is printed exactly as it always was; any other
+version in the extended format: `"aggregation"`, a `"weight"` and a `"rationale"` on every
+dimension and sub-dimension, `"na_kinds"`, `"rationale"` and `"guide_quote"` on every indicator,
+`"criteria"` on every level 1–4, and the `"glossary"`.
+"""
+
+from frameworks.models import (
+    Aggregation,
+    Case,
+    EcosystemAdvice,
+    FeatureScene,
+    Framework,
+    GlossaryTerm,
+    SceneType,
+    TierAdvice,
+)
 
 
 def _text(obj, prefix: str) -> dict:
@@ -10,6 +25,60 @@ def _text(obj, prefix: str) -> dict:
 def _number(value: float) -> int | float:
     """Weights and thresholds as written: 70 rather than 70.0."""
     return int(value) if float(value).is_integer() else value
+
+
+def _level(level, *, extended: bool) -> dict:
+    item = {"level": level.level, "zh-hans": level.text_zh, "en": level.text_en}
+    if extended and level.level > 0:
+        item["criteria"] = [{"zh-hans": c.get("zh-hans", ""), "en": c.get("en", "")} for c in level.criteria or []]
+    return item
+
+
+def _indicator(ind, *, extended: bool) -> dict:
+    item = {
+        "code": ind.code,
+        "order": ind.order,
+        "weight": _number(ind.weight),
+        "allows_na": ind.allows_na,
+    }
+    if extended:
+        item["na_kinds"] = list(ind.na_kinds or [])
+    item["guide_section"] = ind.guide_section
+    if extended:
+        if ind.rationale_zh or ind.rationale_en or ind.weight != 1:
+            item["rationale"] = _text(ind, "rationale")
+        item["guide_quote"] = _text(ind, "guide_quote")
+    item.update({
+        "question": _text(ind, "question"),
+        "help": _text(ind, "help"),
+        "levels": [_level(lv, extended=extended) for lv in ind.levels.all()],
+    })
+    return item
+
+
+def _extended_dimension(dimension) -> dict:
+    return {
+        "code": dimension.code,
+        "order": dimension.order,
+        "weight": _number(dimension.weight),
+        "guide_section": dimension.guide_section,
+        "rationale": _text(dimension, "rationale"),
+        "name": _text(dimension, "name"),
+        "description": _text(dimension, "description"),
+        "subdimensions": [
+            {
+                "code": sub.code,
+                "order": sub.order,
+                "guide_section": sub.guide_section,
+                "weight": _number(sub.weight),
+                "rationale": _text(sub, "rationale"),
+                "name": _text(sub, "name"),
+                "measures": _text(sub, "measures"),
+                "indicators": [_indicator(ind, extended=True) for ind in sub.indicators.all()],
+            }
+            for sub in dimension.subdimensions.all()
+        ],
+    }
 
 
 def _dimension(dimension) -> dict:
@@ -78,17 +147,34 @@ def _recommendations(framework: Framework) -> dict:
     }
 
 
+def is_extended(framework: Framework) -> bool:
+    return framework.aggregation != Aggregation.INDICATORS
+
+
 def export_document(*, framework: Framework) -> dict:
     framework = Framework.objects.with_questionnaire().get(pk=framework.pk)
-    return {
+    extended = is_extended(framework)
+    document = {
         "code": framework.code,
         "version": framework.version,
         "status": framework.status,
+    }
+    if extended:
+        document["aggregation"] = framework.aggregation
+    document.update({
         "name": _text(framework, "name"),
         "tiers": {
             "advanced": _number(framework.tier_advanced),
             "intermediate": _number(framework.tier_intermediate),
         },
-        "dimensions": [_dimension(dimension) for dimension in framework.dimensions.all()],
+        "dimensions": [(_extended_dimension if extended else _dimension)(dimension)
+                       for dimension in framework.dimensions.all()],
         "recommendations": _recommendations(framework),
-    }
+    })
+    if extended:
+        document["glossary"] = [
+            {"zh-hans": term.term_zh, "en": term.term_en,
+             **({"note": _text(term, "note")} if term.note_zh or term.note_en else {})}
+            for term in GlossaryTerm.objects.filter(framework=framework)
+        ]
+    return document

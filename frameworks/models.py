@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from frameworks.enums import Tier  # noqa: F401  (re-exported: frameworks.models.Tier)
-from frameworks.i18n import Localized
+from frameworks.i18n import Localized, content_suffix
 
 
 def validate_positive_weight(value: float) -> None:
@@ -31,6 +31,41 @@ class CityType(models.TextChoices):
     INDUSTRIAL = "industrial", _("Industrial city")
     TOURISM = "tourism", _("Tourism city")
     COMPREHENSIVE = "comprehensive", _("Comprehensive city")
+
+
+class Aggregation(models.TextChoices):
+    """How a dimension's score is formed from its indicators (a property of the version)."""
+
+    INDICATORS = "indicators", _("Weighted mean of the dimension's indicators")
+    SUBDIMENSIONS = "subdimensions", _("Weighted mean of the dimension's sub-dimension scores")
+
+
+class RegionKind(models.TextChoices):
+    """The kinds of region an assessment is made for (the guide's 整体型 city vs 区域型 district/park)."""
+
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District")
+    PARK = "park", _("Park")
+
+
+NA_KINDS = tuple(RegionKind.values)
+
+
+def validate_na_kinds(value) -> None:
+    if not isinstance(value, list) or any(kind not in NA_KINDS for kind in value) or len(set(value)) != len(value):
+        raise ValidationError(
+            _("“Not applicable” kinds must be distinct region kinds among %(kinds)s, got %(value)s."),
+            code="na_kinds", params={"kinds": ", ".join(NA_KINDS), "value": value},
+        )
+
+
+def validate_criteria(value) -> None:
+    ok = isinstance(value, list) and all(
+        isinstance(item, dict) and all(isinstance(item.get(k), str) and item[k].strip() for k in ("zh-hans", "en"))
+        for item in value
+    )
+    if not ok:
+        raise ValidationError(_("Each criterion needs a non-empty Chinese and English text."), code="criteria")
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -62,6 +97,8 @@ class Framework(models.Model):
     tier_advanced = models.FloatField(_("advanced threshold"), default=70, validators=PERCENT)
     tier_intermediate = models.FloatField(_("intermediate threshold"), default=40, validators=PERCENT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    aggregation = models.CharField(_("aggregation"), max_length=15, choices=Aggregation,
+                                   default=Aggregation.INDICATORS)
 
     name = Localized("name")
     objects = FrameworkQuerySet.as_manager()
@@ -88,6 +125,17 @@ class Framework(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def has_criteria(self) -> bool:
+        """From version 2 on, levels 1–4 are cumulative lists of checkable criteria."""
+        return self.aggregation != Aggregation.INDICATORS
+
+    @property
+    def na_requires_reason(self) -> bool:
+        """From version 2 on, a "not applicable" answer must give its reason in the evidence;
+        version 1 (aggregated by indicators) keeps its rules."""
+        return self.aggregation != Aggregation.INDICATORS
+
     def clean(self) -> None:
         intermediate, advanced = self.tier_intermediate, self.tier_advanced
         if intermediate is None or advanced is None:
@@ -110,9 +158,12 @@ class Dimension(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    rationale_zh = models.TextField(_("reason for the weight (Chinese)"), blank=True)
+    rationale_en = models.TextField(_("reason for the weight (English)"), blank=True)
 
     name = Localized("name")
     description = Localized("description")
+    rationale = Localized("rationale")
     history = HistoricalRecords()
 
     class Meta:
@@ -141,13 +192,17 @@ class SubDimension(models.Model):
     code = models.CharField(_("code"), max_length=10)
     order = models.PositiveSmallIntegerField(_("order"))
     guide_section = models.CharField(_("guide section"), max_length=30)
+    weight = models.FloatField(_("weight"), default=1, validators=POSITIVE)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     measures_zh = models.TextField(_("measures from the guide (Chinese)"))
     measures_en = models.TextField(_("measures from the guide (English)"))
+    rationale_zh = models.TextField(_("reason for the weight (Chinese)"), blank=True)
+    rationale_en = models.TextField(_("reason for the weight (English)"), blank=True)
 
     name = Localized("name")
     measures = Localized("measures")
+    rationale = Localized("rationale")
     history = HistoricalRecords()
 
     class Meta:
@@ -156,6 +211,7 @@ class SubDimension(models.Model):
         ordering = ["dimension__order", "order"]
         constraints = [
             models.UniqueConstraint(fields=["dimension", "code"], name="subdimension_code"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="subdimension_weight_positive"),
         ]
 
     def __str__(self) -> str:
@@ -179,14 +235,25 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     weight = models.FloatField(_("weight"), default=1, validators=POSITIVE)
     allows_na = models.BooleanField(_("allows “not applicable”"), default=False)
+    na_kinds = models.JSONField(
+        _("region kinds that may answer “not applicable”"), default=list, blank=True,
+        validators=[validate_na_kinds],
+        help_text=_("A list among city, district, park; empty when “not applicable” is never allowed."),
+    )
     guide_section = models.CharField(_("guide section"), max_length=30)
     question_zh = models.TextField(_("question (Chinese)"))
     question_en = models.TextField(_("question (English)"))
     help_zh = models.TextField(_("help text (Chinese)"), blank=True)
     help_en = models.TextField(_("help text (English)"), blank=True)
+    rationale_zh = models.TextField(_("reason for the weight (Chinese)"), blank=True)
+    rationale_en = models.TextField(_("reason for the weight (English)"), blank=True)
+    guide_quote_zh = models.TextField(_("quotation from the guide (Chinese)"), blank=True)
+    guide_quote_en = models.TextField(_("quotation from the guide (English)"), blank=True)
 
     question = Localized("question")
     help = Localized("help")
+    rationale = Localized("rationale")
+    guide_quote = Localized("guide_quote")
     history = HistoricalRecords()
 
     class Meta:
@@ -201,7 +268,15 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def allows_na_for(self, kind: str) -> bool:
+        """Whether a region of `kind` may answer “not applicable”."""
+        return kind in (self.na_kinds or [])
+
     def clean(self) -> None:
+        if isinstance(self.na_kinds, list) and self.allows_na != bool(self.na_kinds):
+            raise ValidationError({"allows_na": _(
+                "“Allows not applicable” must be set exactly when some region kinds may answer it."
+            )})
         if not self.code or self.subdimension_id is None:
             return
         framework_id = self.subdimension.dimension.framework_id
@@ -219,6 +294,11 @@ class LevelDescriptor(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(4)])
     text_zh = models.TextField(_("descriptor (Chinese)"))
     text_en = models.TextField(_("descriptor (English)"))
+    criteria = models.JSONField(
+        _("criteria"), default=list, blank=True, validators=[validate_criteria],
+        help_text=_("Levels 1–4: the checkable facts the level requires, each "
+                    "{\"zh-hans\": …, \"en\": …}."),
+    )
 
     text = Localized("text")
     history = HistoricalRecords()
@@ -234,6 +314,34 @@ class LevelDescriptor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code}: {self.level}"
+
+    def localized_criteria(self) -> list[str]:
+        """The criteria in the active language."""
+        key = "en" if content_suffix() == "en" else "zh-hans"
+        return [item.get(key, "") for item in self.criteria or []]
+
+
+class GlossaryTerm(models.Model):
+    """One term of a framework version's vocabulary: its Chinese and its one English rendering."""
+
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="glossary")
+    term_zh = models.CharField(_("term (Chinese)"), max_length=100)
+    term_en = models.CharField(_("term (English)"), max_length=200)
+    note_zh = models.TextField(_("note (Chinese)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+
+    term = Localized("term")
+    note = Localized("note")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+        ordering = ["framework", "pk"]
+        constraints = [models.UniqueConstraint(fields=["framework", "term_zh"], name="glossary_term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term_zh} — {self.term_en}"
 
 
 class Advice(models.Model):
@@ -282,7 +390,7 @@ class SceneType(models.Model):
 
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="scene_types")
     number = models.PositiveSmallIntegerField(_("number"))
-    mature = models.BooleanField(_("mature, recommended first"), default=False)
+    mature = models.BooleanField(_("mature scene, recommended first"), default=False)
     guide_section = models.CharField(_("guide section"), max_length=30)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -361,6 +469,11 @@ class Case(models.Model):
 @receiver(pre_save)
 def _no_history_for_loaded_fixtures(sender, instance, raw=False, **kwargs):
     """`loaddata` saves rows raw (django-simple-history records nothing) and then sets their
-    many-to-many links, which it would record as a change by nobody: loaded rows get no history."""
+    many-to-many links, which it would record as a change by nobody: loaded rows get no history.
+
+    A version-1 fixture has `allows_na` but no `na_kinds`: its N/A-able indicators allow N/A for
+    every kind of region, as they always did."""
     if raw and sender in (SceneType, Case):
         instance.skip_history_when_saving = True
+    if raw and sender is Indicator and instance.allows_na and not instance.na_kinds:
+        instance.na_kinds = list(NA_KINDS)

@@ -9,11 +9,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from frameworks.models import (
+    NA_KINDS,
     Case,
     Dimension,
     EcosystemAdvice,
     FeatureScene,
     Framework,
+    GlossaryTerm,
     Indicator,
     LevelDescriptor,
     SceneType,
@@ -35,9 +37,24 @@ def _texts(prefix: str, text: dict) -> dict:
     return {f"{prefix}_zh": text["zh-hans"].strip(), f"{prefix}_en": text["en"].strip()}
 
 
+def _optional_texts(prefix: str, text) -> dict:
+    return _texts(prefix, text or {"zh-hans": "", "en": ""})
+
+
+def _criteria(level: dict) -> list[dict]:
+    return [{"zh-hans": item["zh-hans"].strip(), "en": item["en"].strip()} for item in level.get("criteria") or []]
+
+
+def _na_kinds(indicator: dict) -> list[str]:
+    """A version-1 indicator has only `allows_na`: true meant N/A for every kind of region."""
+    if "na_kinds" in indicator:
+        return list(indicator["na_kinds"])
+    return list(NA_KINDS) if indicator.get("allows_na") else []
+
+
 class _Counter:
-    def __init__(self) -> None:
-        self.next: defaultdict[type, int] = defaultdict(lambda: 1)
+    def __init__(self, start: int = 1) -> None:
+        self.next: defaultdict[type, int] = defaultdict(lambda: start)
 
     def __call__(self, model: type) -> int:
         pk = self.next[model]
@@ -46,12 +63,16 @@ class _Counter:
 
 
 def _questionnaire_records(document: dict, pk, framework_pk: int) -> Iterator[Record]:
+    """Version-1 documents give exactly the fields they always gave (so version 1's fixture stays
+    byte-identical); the version-2 fields are added for documents in the extended format."""
+    extended = "aggregation" in document
     for dim_order, dim in enumerate(document["dimensions"], start=1):
         dim_pk = pk(Dimension)
         yield Record(Dimension, dim_pk, {
             "code": dim["code"], "order": dim.get("order", dim_order), "weight": float(dim["weight"]),
             "guide_section": dim.get("guide_section", ""), **_texts("name", dim["name"]),
-            **_texts("description", dim.get("description") or {"zh-hans": "", "en": ""}),
+            **_optional_texts("description", dim.get("description")),
+            **(_optional_texts("rationale", dim.get("rationale")) if extended else {}),
         }, {"framework": (Framework, framework_pk)})
         for sub_order, sub in enumerate(dim["subdimensions"], start=1):
             sub_pk = pk(SubDimension)
@@ -59,19 +80,25 @@ def _questionnaire_records(document: dict, pk, framework_pk: int) -> Iterator[Re
                 "code": sub["code"], "order": sub.get("order", sub_order),
                 "guide_section": sub.get("guide_section", ""), **_texts("name", sub["name"]),
                 **_texts("measures", sub["measures"]),
+                **({"weight": float(sub.get("weight", 1)), **_optional_texts("rationale", sub.get("rationale"))}
+                   if extended else {}),
             }, {"dimension": (Dimension, dim_pk)})
             for ind_order, ind in enumerate(sub["indicators"], start=1):
                 ind_pk = pk(Indicator)
+                kinds = _na_kinds(ind)
                 yield Record(Indicator, ind_pk, {
                     "code": ind["code"], "order": ind.get("order", ind_order),
-                    "weight": float(ind["weight"]), "allows_na": ind["allows_na"],
+                    "weight": float(ind["weight"]), "allows_na": bool(kinds),
                     "guide_section": ind.get("guide_section", ""), **_texts("question", ind["question"]),
-                    **_texts("help", ind.get("help") or {"zh-hans": "", "en": ""}),
+                    **_optional_texts("help", ind.get("help")),
+                    **({"na_kinds": kinds, **_optional_texts("rationale", ind.get("rationale")),
+                        **_optional_texts("guide_quote", ind.get("guide_quote"))} if extended else {}),
                 }, {"subdimension": (SubDimension, sub_pk)})
                 for level in ind["levels"]:
-                    yield Record(LevelDescriptor, pk(LevelDescriptor),
-                                 {"level": level["level"], **_texts("text", level)},
-                                 {"indicator": (Indicator, ind_pk)})
+                    yield Record(LevelDescriptor, pk(LevelDescriptor), {
+                        "level": level["level"], **_texts("text", level),
+                        **({"criteria": _criteria(level)} if extended else {}),
+                    }, {"indicator": (Indicator, ind_pk)})
 
 
 def _recommendation_records(document: dict, pk, framework_pk: int, codes: dict) -> Iterator[Record]:
@@ -105,9 +132,17 @@ def _recommendation_records(document: dict, pk, framework_pk: int, codes: dict) 
         }, owner, {"subdimensions": (SubDimension, [codes[code] for code in item["subdimensions"]])})
 
 
-def document_records(document: dict, *, status: str) -> list[Record]:
-    """All records of a (validated) document, with local primary keys starting at 1 per model."""
-    pk = _Counter()
+def _glossary_records(document: dict, pk, framework_pk: int) -> Iterator[Record]:
+    for entry in document.get("glossary") or []:
+        yield Record(GlossaryTerm, pk(GlossaryTerm), {
+            **_texts("term", entry), **_optional_texts("note", entry.get("note")),
+        }, {"framework": (Framework, framework_pk)})
+
+
+def document_records(document: dict, *, status: str, first_pk: int = 1) -> list[Record]:
+    """All records of a (validated) document, with local primary keys starting at `first_pk` per
+    model (each version's fixture takes its own range, so several versions load side by side)."""
+    pk = _Counter(first_pk)
     framework_pk = pk(Framework)
     records = [Record(Framework, framework_pk, {
         "code": document["code"], "version": document.get("version", 1), "status": status,
@@ -115,10 +150,12 @@ def document_records(document: dict, *, status: str) -> list[Record]:
         "tier_advanced": float(document["tiers"]["advanced"]),
         "tier_intermediate": float(document["tiers"]["intermediate"]),
         "published_at": None,
+        **({"aggregation": document["aggregation"]} if "aggregation" in document else {}),
     })]
     records += _questionnaire_records(document, pk, framework_pk)
     codes = {r.fields["code"]: r.pk for r in records if r.model in (Dimension, SubDimension)}
     records += _recommendation_records(document, pk, framework_pk, codes)
+    records += _glossary_records(document, pk, framework_pk)
     return records
 
 
@@ -140,7 +177,10 @@ def create_framework(records: list[Record]) -> Framework:
     framework: Framework | None = None
     for record in records:
         foreign = {f"{name}_id": saved[target] for name, target in record.foreign.items()}
-        instance = record.model._default_manager.create(**record.fields, **foreign)
+        fields = record.fields
+        if record.model is Indicator and "na_kinds" not in fields:  # a version-1 document
+            fields = {**fields, "na_kinds": list(NA_KINDS) if fields["allows_na"] else []}
+        instance = record.model._default_manager.create(**fields, **foreign)
         saved[(record.model, record.pk)] = instance.pk
         for name, (model, local_pks) in record.many.items():
             getattr(instance, name).set([saved[(model, local_pk)] for local_pk in local_pks])

@@ -6,7 +6,10 @@ builds it from the database in one prefetching query set.
 
 from dataclasses import dataclass
 
-from frameworks.models import Framework
+from frameworks.models import Aggregation, Framework
+
+AGGREGATE_INDICATORS = Aggregation.INDICATORS.value
+AGGREGATE_SUBDIMENSIONS = Aggregation.SUBDIMENSIONS.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,12 +17,18 @@ class IndicatorSpec:
     code: str
     weight: float
     allows_na: bool
+    na_kinds: tuple[str, ...] = ()
+
+    def allows_na_for(self, kind: str | None) -> bool:
+        """N/A for a region of `kind`; without a kind, whether any region may use it."""
+        return self.allows_na if kind is None else kind in self.na_kinds
 
 
 @dataclass(frozen=True, slots=True)
 class SubDimensionSpec:
     code: str
     indicators: tuple[IndicatorSpec, ...]
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,7 @@ class FrameworkSpec:
     tier_advanced: float
     tier_intermediate: float
     dimensions: tuple[DimensionSpec, ...]
+    aggregation: str = AGGREGATE_INDICATORS  # version 1; version 2 aggregates by sub-dimension
 
     @property
     def indicators(self) -> tuple[IndicatorSpec, ...]:
@@ -56,6 +66,7 @@ def framework_spec(*, framework: Framework) -> FrameworkSpec:
         version=framework.version,
         tier_advanced=framework.tier_advanced,
         tier_intermediate=framework.tier_intermediate,
+        aggregation=framework.aggregation,
         dimensions=tuple(
             DimensionSpec(
                 code=dimension.code,
@@ -63,8 +74,10 @@ def framework_spec(*, framework: Framework) -> FrameworkSpec:
                 subdimensions=tuple(
                     SubDimensionSpec(
                         code=sub.code,
+                        weight=sub.weight,
                         indicators=tuple(
-                            IndicatorSpec(code=ind.code, weight=ind.weight, allows_na=ind.allows_na)
+                            IndicatorSpec(code=ind.code, weight=ind.weight, allows_na=ind.allows_na,
+                                          na_kinds=tuple(ind.na_kinds or ()))
                             for ind in sub.indicators.all()
                         ),
                     )

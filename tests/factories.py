@@ -73,6 +73,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(int)
     weight = 1
     allows_na = False
+    na_kinds = factory.LazyAttribute(lambda i: ["city", "district", "park"] if i.allows_na else [])
     guide_section = "二(一)"
     question_zh = factory.LazyAttribute(lambda i: f"问题{i.code}？")
     question_en = factory.LazyAttribute(lambda i: f"Question {i.code}?")
@@ -87,19 +88,24 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
             )
 
 
-def build_framework(shape: dict[str, dict[str, list[tuple[float, bool]]]], *,
+def build_framework(shape: dict[str, dict[str, list[tuple[float, bool | list[str]]]]], *,
                     dimension_weights: dict[str, float] | None = None,
+                    subdimension_weights: dict[str, float] | None = None,
                     **framework_fields) -> Framework:
-    """shape: {"S": {"S1": [(weight, allows_na), …], …}, …}; indicator codes S1.1, S1.2, …"""
+    """shape: {"S": {"S1": [(weight, allows_na), …], …}, …}; indicator codes S1.1, S1.2, …
+    `allows_na` is True (N/A for every region kind), False, or the list of kinds that may use it.
+    Pass aggregation="subdimensions" for a version-2-style framework."""
     framework = FrameworkFactory(**framework_fields)
     for dim_order, (dim_code, subs) in enumerate(shape.items(), start=1):
         dimension = DimensionFactory(framework=framework, code=dim_code, order=dim_order,
                                      weight=(dimension_weights or {}).get(dim_code, 1))
         for sub_order, (sub_code, indicators) in enumerate(subs.items(), start=1):
-            sub = SubDimensionFactory(dimension=dimension, code=sub_code, order=sub_order)
-            for ind_order, (weight, allows_na) in enumerate(indicators, start=1):
+            sub = SubDimensionFactory(dimension=dimension, code=sub_code, order=sub_order,
+                                      weight=(subdimension_weights or {}).get(sub_code, 1))
+            for ind_order, (weight, na) in enumerate(indicators, start=1):
+                kinds = ["city", "district", "park"] if na is True else list(na or [])
                 IndicatorFactory(subdimension=sub, code=f"{sub_code}.{ind_order}", order=ind_order,
-                                 weight=weight, allows_na=allows_na)
+                                 weight=weight, allows_na=bool(kinds), na_kinds=kinds)
     return framework
 
 

@@ -4,6 +4,7 @@ import contextlib
 import multiprocessing
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from django.core.management import call_command
 from django.test import override_settings
@@ -108,3 +109,23 @@ def stalled_pdf_engine() -> Iterator[None]:
             yield
     finally:
         reports._CHILD_CONTEXT, pdf_child.typeset = original_context, original_typeset
+
+
+SAMPLE_V2 = Path(__file__).parent / "data" / "v2-sample"
+
+
+def sample_v2_document() -> dict:
+    """The tiny version-2-format source under tests/data/v2-sample/ as one document."""
+    from frameworks.content import read_source
+
+    return read_source(SAMPLE_V2)
+
+
+def load_sample_v2(**changes):
+    """Save the tiny version-2 sample as a published framework (code "sample-v2"); `changes`
+    overrides top-level keys of the document."""
+    from frameworks.models import Framework
+    from frameworks.records import create_framework, document_records
+
+    document = {**sample_v2_document(), **changes}
+    return create_framework(document_records(document, status=Framework.Status.PUBLISHED))

@@ -140,3 +140,49 @@ def test_as_dict_keeps_unrounded_scores():
     assert data["overall"]["score"] == card.overall == pytest.approx(48.3333333333)
     assert data["dimensions"]["D"] == {"score": pytest.approx(45), "tier": "intermediate",
                                        "subdimensions": {"D1": pytest.approx(45)}}
+
+
+# --- version 2: sub-dimension aggregation --------------------------------------------------------
+
+def _v2_spec():
+    from frameworks.spec import DimensionSpec, FrameworkSpec, IndicatorSpec, SubDimensionSpec
+
+    def ind(code, weight=1.0, kinds=()):
+        return IndicatorSpec(code=code, weight=weight, allows_na=bool(kinds), na_kinds=tuple(kinds))
+
+    dimension = DimensionSpec(code="S", weight=1.0, subdimensions=(
+        SubDimensionSpec(code="S1", weight=1.0, indicators=(ind("S1.1"), ind("S1.2"), ind("S1.3"), ind("S1.4"))),
+        SubDimensionSpec(code="S2", weight=2.0, indicators=(ind("S2.1", 1.5), ind("S2.2", 0.5))),
+        SubDimensionSpec(code="S3", weight=1.0, indicators=(ind("S3.1", kinds=("park",)),)),
+    ))
+    return FrameworkSpec(code="v2", version=2, tier_advanced=70, tier_intermediate=40,
+                         dimensions=(dimension,), aggregation="subdimensions")
+
+
+def test_version_2_weighs_subdimensions_not_indicator_counts():
+    from assessments.scoring import score_answers
+
+    spec = _v2_spec()
+    answers = {"S1.1": 4, "S1.2": 4, "S1.3": 4, "S1.4": 4, "S2.1": 0, "S2.2": 4, "S3.1": 2}
+    card = score_answers(spec=spec, answers=answers)
+    # S1 = 100; S2 = (1.5×0 + 0.5×100) / 2 = 25; S3 = 50; S = (1×100 + 2×25 + 1×50) / 4 = 50
+    assert card.dimension("S").subdimension_scores() == {"S1": 100.0, "S2": 25.0, "S3": 50.0}
+    assert card.dimension("S").score == 50.0
+    # by indicators (version 1's rule) the four S1 answers weigh more: (400 + 0 + 50 + 50) / 7
+    from dataclasses import replace
+
+    v1 = score_answers(spec=replace(spec, aggregation="indicators"), answers=answers)
+    assert round(v1.dimension("S").score, 9) == round(500 / 7, 9)
+
+
+def test_version_2_subdimension_without_applicable_answer_drops_out():
+    from assessments.scoring import na_shares, score_answers
+
+    spec = _v2_spec()
+    answers = {"S1.1": 2, "S2.1": 4, "S2.2": 4, "S3.1": "na"}
+    card = score_answers(spec=spec, answers=answers)
+    # S1 = 50 (weight 1), S2 = 100 (weight 2), S3 all N/A → out: (50 + 200) / 3
+    assert card.dimension("S").subdimension_scores()["S3"] is None
+    assert round(card.dimension("S").score, 9) == round(250 / 3, 9)
+    # N/A removed S3's share of the dimension: 1 / (1 + 2 + 1)
+    assert na_shares(spec=spec, answers=answers) == {"S": 0.25}

@@ -1,4 +1,5 @@
-"""Scoring properties (hypothesis): bounded, monotone, and the batch path equals the single path."""
+"""Scoring properties (hypothesis): bounded, monotone, and the batch path equals the single path,
+for both aggregations (version 1 by indicators, version 2 by sub-dimensions)."""
 
 import math
 
@@ -24,13 +25,14 @@ def specs(draw) -> FrameworkSpec:
                               allows_na=draw(st.booleans()))
                 for n in range(draw(st.integers(1, 4)))
             )
-            subdimensions.append(SubDimensionSpec(code=sub_code, indicators=indicators))
+            subdimensions.append(SubDimensionSpec(code=sub_code, indicators=indicators, weight=draw(weights)))
         dimensions.append(DimensionSpec(code=f"D{dim_number}", weight=draw(weights),
                                         subdimensions=tuple(subdimensions)))
     intermediate = draw(st.integers(1, 60))
     advanced = draw(st.integers(intermediate + 1, 100))
-    return FrameworkSpec(code="p", version=1, tier_advanced=advanced,
-                         tier_intermediate=intermediate, dimensions=tuple(dimensions))
+    aggregation = draw(st.sampled_from(["indicators", "subdimensions"]))
+    return FrameworkSpec(code="p", version=1 if aggregation == "indicators" else 2, tier_advanced=advanced,
+                         tier_intermediate=intermediate, dimensions=tuple(dimensions), aggregation=aggregation)
 
 
 @st.composite
@@ -117,3 +119,20 @@ def test_batch_path_equals_single_path(spec, data):
             assert dimension.tier == row[f"{dimension.code}_tier"]
             for code, score in dimension.subdimensions:
                 assert _same(score, row[code])
+
+
+@given(spec_and_answers())
+def test_version_2_dimension_is_the_weighted_mean_of_its_subdimension_scores(case):
+    spec, answers = case
+    spec = FrameworkSpec(code=spec.code, version=2, tier_advanced=spec.tier_advanced,
+                         tier_intermediate=spec.tier_intermediate, dimensions=spec.dimensions,
+                         aggregation="subdimensions")
+    card = score_answers(spec=spec, answers=answers)
+    for dimension_spec, dimension in zip(spec.dimensions, card.dimensions, strict=True):
+        weights = {sub.code: sub.weight for sub in dimension_spec.subdimensions}
+        present = [(weights[code], score) for code, score in dimension.subdimensions if score is not None]
+        if not present:
+            assert dimension.score is None
+            continue
+        expected = math.fsum(w * s for w, s in present) / math.fsum(w for w, _ in present)
+        assert abs(dimension.score - expected) < 1e-9

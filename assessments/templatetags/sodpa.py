@@ -43,3 +43,11 @@ def level_label(value) -> str:
     if value == "na":
         return str(_("N/A"))
     return f"{value} {LEVEL_NAMES.get(value, '')}".strip()
+
+
+@register.filter
+def guide_section(section: str) -> str:
+    """A guide section cited in the page's language: 二(一) in Chinese, "Ch. 2 (1)" in English."""
+    from frameworks.i18n import guide_section_label
+
+    return guide_section_label(section or "")

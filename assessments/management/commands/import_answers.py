@@ -24,16 +24,20 @@ class Command(BaseCommand):
         parser.add_argument("--city-type", help="CSV/XLSX: port, industrial, tourism or comprehensive")
         parser.add_argument("--title", default="", help="CSV/XLSX: assessment title")
         parser.add_argument("--submit", action="store_true", help="CSV/XLSX: submit (must be complete)")
+        parser.add_argument("--framework-version", dest="framework_version", type=int, metavar="N",
+                            help="CSV/XLSX: enter the answers on published version N (default: the latest); "
+                                 "a JSON file says \"framework_version\": N")
         parser.add_argument("--lang", default="en", choices=[code for code, _name in settings.LANGUAGES],
                             help="language of the problem messages (default en)")
 
-    def handle(self, *args, file, framework, region, kind, city_type, title, submit, lang, **options):
+    def handle(self, *args, file, framework, region, kind, city_type, title, submit, lang, framework_version=None,
+               **options):
         if not file.exists():
             raise CommandError(f"{file}: no such file")
         with translation.override(lang):
             try:
                 assessment = import_answer_file(
-                    file, framework=framework, title=title, submit=submit,
+                    file, framework=framework, title=title, submit=submit, framework_version=framework_version,
                     region={"name": region or "", "kind": kind, "city_type": city_type},
                 )
             except ImportProblems as error:

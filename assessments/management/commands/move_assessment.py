@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from assessments.models import Assessment
+from assessments.versioning import move_assessment
 from frameworks.models import Framework
-from frameworks.versions import VersionError, move_assessment
+from frameworks.versions import VersionError
 
 
 def _codes(codes: tuple[str, ...]) -> str:

@@ -5,8 +5,9 @@ from django.utils import translation
 
 from assessments.models import Assessment
 from assessments.results import score_assessment
+from assessments.versioning import what_if
 from frameworks.models import Framework
-from frameworks.versions import VersionError, what_if
+from frameworks.versions import VersionError
 
 
 def _cell(value: float | None) -> str:

@@ -45,24 +45,33 @@ MORE_REGIONS = [
 YEAR = 2026
 
 
-def _levels(profile: dict[str, int], indicators, rng: random.Random) -> dict[Indicator, int | str]:
+def _levels(profile: dict[str, int], indicators, rng: random.Random, kind: str) -> dict[Indicator, int | str]:
+    """Demo levels; "not applicable" (sometimes) only where the region's kind may use it."""
     answers = {}
     for indicator in indicators:
         base = profile[indicator.subdimension.dimension.code]
         level = min(4, max(0, base + rng.choice((-1, 0, 0, 1))))
-        answers[indicator] = "na" if indicator.allows_na and rng.random() < 0.1 else level
+        answers[indicator] = "na" if indicator.allows_na_for(kind) and rng.random() < 0.1 else level
     return answers
+
+
+def _evidence(region, indicator, value, framework) -> str:
+    if value != "na":
+        return f"{region.name}：{indicator.code} 示例证据 / sample evidence"
+    if framework.na_requires_reason:
+        return f"{region.name}：本区域不承担该职能 / this region has no such remit (sample reason)"
+    return ""
 
 
 def _create_assessment(region, framework, indicators, *, title, profile, rng, when, submit, user,
                        fraction=1.0):
     assessment = Assessment.objects.create(region=region, framework=framework, title=title, created_by=user)
-    chosen = _levels(profile, indicators, rng)
+    chosen = _levels(profile, indicators, rng, region.kind)
     answered = list(chosen.items())[: round(len(chosen) * fraction)]
     Answer.objects.bulk_create(
         Answer(assessment=assessment, indicator=indicator, level=None if value == "na" else value,
                not_applicable=value == "na", updated_by=user,
-               evidence=f"{region.name}：{indicator.code} 示例证据 / sample evidence" if value != "na" else "")
+               evidence=_evidence(region, indicator, value, framework))
         for indicator, value in answered
     )
     if submit:
