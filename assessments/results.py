@@ -15,6 +15,7 @@ from typing import Optional
 
 from django.utils.translation import gettext
 
+from assessments.advice.stability import cached_stability
 from assessments.benchmarks import PeerComparison, compare_with_peers
 from assessments.models import Assessment
 from assessments.published import kept_for_published, questionnaire_of
@@ -66,7 +67,8 @@ def assessment_result(*, assessment: Assessment, with_previous: bool = True, wit
     advice = None
     if with_advice:
         advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                        city_type=assessment.region.city_type)
+                                        city_type=assessment.region.city_type, spec=spec, values=values,
+                                        stability=cached_stability(spec=spec, values=values, card=card))
     peers = None
     if with_peers:
         names = {dimension.code: dimension.name for dimension in framework.dimensions.all()}
@@ -77,11 +79,9 @@ def assessment_result(*, assessment: Assessment, with_previous: bool = True, wit
 
 
 def advice_for(*, assessment: Assessment) -> Recommendations:
-    """The recommendations of one assessment (no previous assessment, no peers)."""
-    framework = questionnaire_of(framework=assessment.framework)
-    card = score_assessment(assessment=assessment, framework=framework)
-    return derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                  city_type=assessment.region.city_type)
+    """The recommendations of one assessment (no previous assessment, no peers), with the tier
+    stability; texts in the active language."""
+    return assessment_result(assessment=assessment, with_previous=False, with_peers=False).advice
 
 
 def scorecards(*, assessments: Iterable[Assessment]) -> dict[int, ScoreCard]:

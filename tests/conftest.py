@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from assessments.advice.stability import forget_kept
 from assessments.published import forget_published
 from frameworks.models import Framework
 from tests.factories import RegionFactory, UserFactory
@@ -40,3 +41,4 @@ def empty_report_cache():
     caches["reports"].clear()
     caches["default"].clear()  # the shared cache (peer tables…): ids are reused between tests
     forget_published()
+    forget_kept()  # per-worker tier stability
