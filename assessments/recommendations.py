@@ -238,13 +238,16 @@ def _cases(areas: list[WeakAreaAdvice]) -> tuple[CaseAdvice, ...]:
 
 
 def derive_recommendations(*, card: ScoreCard, rules: RuleSet, city_type: str, spec: FrameworkSpec,
-                           values: Mapping[str, AnswerValue], stability: Stability | None = None) -> Recommendations:
+                           values: Mapping[str, AnswerValue], stability: Stability | None = None,
+                           moves: tuple[Move, ...] | None = None) -> Recommendations:
+    """`moves`: one_level_moves of these answers when the caller has them (cached per state)."""
     ranked = _ranked(card, rules)
     weak = relative_weak_dimensions(card=card)
     dimension_of = {ind.code: dim.code for dim in spec.dimensions for ind in dim.indicators}
     subdimension_of = {ind.code: sub.code for dim in spec.dimensions for sub in dim.subdimensions
                        for ind in sub.indicators}
-    moves = one_level_moves(spec=spec, values=values, card=card)
+    if moves is None:
+        moves = one_level_moves(spec=spec, values=values, card=card)
     gains: dict[str, float] = {}
     for move in moves:  # largest first, so the first one of a sub-dimension is its best
         gains.setdefault(subdimension_of[move.indicator], move.overall_gain)

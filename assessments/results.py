@@ -15,7 +15,7 @@ from typing import Optional
 
 from django.utils.translation import gettext
 
-from assessments.advice.stability import cached_stability
+from assessments.advice.stability import cached_moves, cached_stability
 from assessments.benchmarks import PeerComparison, compare_with_peers
 from assessments.models import Assessment
 from assessments.published import kept_for_published, questionnaire_of
@@ -68,7 +68,8 @@ def assessment_result(*, assessment: Assessment, with_previous: bool = True, wit
     if with_advice:
         advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
                                         city_type=assessment.region.city_type, spec=spec, values=values,
-                                        stability=cached_stability(spec=spec, values=values, card=card))
+                                        stability=cached_stability(spec=spec, values=values, card=card),
+                                        moves=cached_moves(spec=spec, values=values, card=card))
     peers = None
     if with_peers:
         names = {dimension.code: dimension.name for dimension in framework.dimensions.all()}

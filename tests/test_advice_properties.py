@@ -12,6 +12,7 @@ from assessments.advice.moves import next_tier, one_level_moves, raise_first
 from assessments.advice.readiness import READINESS_ORDER, Prerequisite, readiness
 from assessments.advice.stability import tier_stability
 from assessments.advice.weakness import weak_dimensions
+from assessments.recommendations import TIER_RANK
 from assessments.scoring import score_answers
 from tests.test_scoring_properties import spec_and_answers
 
@@ -76,7 +77,8 @@ def test_raise_first_starts_with_the_largest_gain_of_any_one_level_move(case):
         raised = dict(answers)
         for move in step.moves:
             raised[move.indicator] = move.to_level
-        assert score_answers(spec=spec, answers=raised).overall_tier == step.tier
+        reached = score_answers(spec=spec, answers=raised).overall_tier
+        assert TIER_RANK[reached] >= TIER_RANK[step.tier]  # a last move may jump over a narrow tier
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -8,8 +8,9 @@ answers), so the same state always gives the same figure. Supports both aggregat
 weighted mean of its indicators ("indicators", version 1) or of its sub-dimension scores by
 sub-dimension weight ("subdimensions").
 
-`cached_stability` keeps the result per state in the shared cache (CACHES["default"]) and per
-worker, so a repeated results page neither recomputes it nor pays a query for it.
+`cached_stability` (and `cached_moves`, the one-level moves) keep the result per state in the shared
+cache (CACHES["default"]) and per worker, so a repeated results page neither recomputes them nor
+pays a query for them.
 """
 
 import hashlib
@@ -21,14 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.cache import caches
 
-from assessments.scoring import BOUNDARY_TOLERANCE, NOT_APPLICABLE, TIER_ADVANCED, TIER_BASIC, AnswerValue, ScoreCard
+from assessments.scoring import BOUNDARY_TOLERANCE, TIER_ADVANCED, TIER_BASIC, AnswerValue, ScoreCard
 from frameworks.spec import FrameworkSpec
 
 DRAWS = 2000
 SPREAD = 0.2  # each weight × uniform(1 − SPREAD, 1 + SPREAD)
 CACHE_PREFIX = "advice-stability:v1:"
 CACHE_SECONDS = 60 * 60 * 24 * 30
-_KEPT: OrderedDict[str, "Stability"] = OrderedDict()
+_KEPT: OrderedDict[str, object] = OrderedDict()
 MAX_KEPT = 256
 
 
@@ -67,57 +68,47 @@ _TIER_CODE = {None: 0, TIER_BASIC: 1, "intermediate": 2, TIER_ADVANCED: 3}
 
 
 def _weighted_means(weights: np.ndarray, values: np.ndarray, membership: np.ndarray) -> np.ndarray:
-    """Per draw and group: Σ weight·value / Σ weight over the members that have a value (NaN
-    values drop out); NaN for a group without any."""
-    present = ~np.isnan(values)
-    weights = weights * present
-    sums = (weights * np.nan_to_num(values)) @ membership
+    """Per draw and group: Σ weight·value / Σ weight over the members (columns) given; `values` is
+    one row for every draw or one per draw. A group without a member is NaN."""
     totals = weights @ membership
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(totals > 0, sums / np.where(totals > 0, totals, 1), np.nan)
+        return np.where(totals > 0, ((weights * values) @ membership) / np.where(totals > 0, totals, 1), np.nan)
 
 
 def tier_stability(*, spec: FrameworkSpec, values: Mapping[str, AnswerValue], card: ScoreCard,
                    draws: int = DRAWS, seed: int | None = None) -> Stability:
-    """The Monte Carlo figure for one assessment (pure: the seed defaults to its state's hash)."""
+    """The Monte Carlo figure for one assessment (pure: the seed defaults to its state's hash).
+    Only scored indicators (answered, applicable) take part; which sub-dimensions and dimensions
+    have a score does not depend on the weights, so each level is one matrix product."""
     if seed is None:
         seed = int(state_digest(spec=spec, values=values)[:16], 16)
     rng = np.random.default_rng(seed)
-    indicators = [(ind, s, d) for d, dim in enumerate(spec.dimensions)
-                  for s, sub in enumerate(dim.subdimensions) for ind in sub.indicators]
     subdimensions = [(sub, d) for d, dim in enumerate(spec.dimensions) for sub in dim.subdimensions]
-    sub_index = {}
-    for position, (_, d) in enumerate(subdimensions):
-        sub_index.setdefault(d, []).append(position)
-    n_ind, n_sub, n_dim = len(indicators), len(subdimensions), len(spec.dimensions)
-
-    def score(indicator) -> float:
-        value = values.get(indicator.code)
-        return value / 4 * 100 if isinstance(value, int) and value != NOT_APPLICABLE else np.nan
-
-    scores = np.array([score(ind) for ind, _, _ in indicators], dtype=float)
+    scored = [(ind, s, d) for s, (sub, d) in enumerate(subdimensions) for ind in sub.indicators
+              if isinstance(values.get(ind.code), int) and not isinstance(values.get(ind.code), bool)]
+    n_ind, n_sub, n_dim = len(scored), len(subdimensions), len(spec.dimensions)
+    scores = np.array([values[ind.code] / 4 * 100 for ind, _, _ in scored], dtype=float)
+    sub_of = np.array([s for _, s, _ in scored], dtype=int)
+    dim_of = np.array([d for _, _, d in scored], dtype=int)
     ind_to_sub = np.zeros((n_ind, n_sub))
+    ind_to_sub[np.arange(n_ind), sub_of] = 1
     ind_to_dim = np.zeros((n_ind, n_dim))
-    for i, (_, s, d) in enumerate(indicators):
-        ind_to_sub[i, sub_index[d][s]] = 1
-        ind_to_dim[i, d] = 1
+    ind_to_dim[np.arange(n_ind), dim_of] = 1
     sub_to_dim = np.zeros((n_sub, n_dim))
-    for position, (_, d) in enumerate(subdimensions):
-        sub_to_dim[position, d] = 1
-
-    def factors(width: int) -> np.ndarray:
-        return rng.uniform(1 - SPREAD, 1 + SPREAD, size=(draws, width))
-
-    ind_weights = np.array([ind.weight for ind, _, _ in indicators]) * factors(n_ind)
-    sub_weights = np.array([getattr(sub, "weight", 1.0) for sub, _ in subdimensions]) * factors(n_sub)
-    dim_weights = np.array([dim.weight for dim in spec.dimensions]) * factors(n_dim)
-    score_matrix = np.broadcast_to(scores, (draws, n_ind))
+    sub_to_dim[np.arange(n_sub), [d for _, d in subdimensions]] = 1
+    base = np.concatenate([[ind.weight for ind, _, _ in scored],
+                           [getattr(sub, "weight", 1.0) for sub, _ in subdimensions],
+                           [dim.weight for dim in spec.dimensions]])
+    weights = base * rng.uniform(1 - SPREAD, 1 + SPREAD, size=(draws, base.size))
+    ind_weights, sub_weights, dim_weights = np.split(weights, [n_ind, n_ind + n_sub], axis=1)
     if aggregation_of(spec) == "subdimensions":
-        by_sub = _weighted_means(ind_weights, score_matrix, ind_to_sub)
-        by_dim = _weighted_means(sub_weights, by_sub, sub_to_dim)
+        by_sub = _weighted_means(ind_weights, scores, ind_to_sub)
+        has_score = ~np.isnan(by_sub[0])
+        by_dim = _weighted_means(sub_weights * has_score, np.nan_to_num(by_sub), sub_to_dim)
     else:
-        by_dim = _weighted_means(ind_weights, score_matrix, ind_to_dim)
-    overall = _weighted_means(dim_weights, by_dim, np.ones((n_dim, 1)))[:, 0]
+        by_dim = _weighted_means(ind_weights, scores, ind_to_dim)
+    has_score = ~np.isnan(by_dim[0]) if draws else np.zeros(n_dim, dtype=bool)
+    overall = _weighted_means(dim_weights * has_score, np.nan_to_num(by_dim), np.ones((n_dim, 1)))[:, 0]
 
     def share(drawn: np.ndarray, tier: str | None) -> float | None:
         if tier is None:
@@ -164,6 +155,28 @@ def cached_stability(*, spec: FrameworkSpec, values: Mapping[str, AnswerValue], 
     if len(_KEPT) > MAX_KEPT:
         _KEPT.popitem(last=False)
     return stability
+
+
+def cached_moves(*, spec: FrameworkSpec, values: Mapping[str, AnswerValue], card: ScoreCard) -> tuple:
+    """`moves.one_level_moves` (one re-score per indicator), kept per state like the stability."""
+    from assessments.advice.moves import Move, one_level_moves
+
+    digest = "moves:" + state_digest(spec=spec, values=values)
+    if digest in _KEPT:
+        _KEPT.move_to_end(digest)
+        return _KEPT[digest]
+    cache = caches["default"]
+    stored = cache.get(CACHE_PREFIX + digest)
+    if isinstance(stored, list):
+        moves = tuple(Move(*row) for row in stored)
+    else:
+        moves = one_level_moves(spec=spec, values=values, card=card)
+        cache.set(CACHE_PREFIX + digest, [[m.indicator, m.from_level, m.to_level, m.overall_gain] for m in moves],
+                  timeout=CACHE_SECONDS)
+    _KEPT[digest] = moves
+    if len(_KEPT) > MAX_KEPT:
+        _KEPT.popitem(last=False)
+    return moves
 
 
 def forget_kept() -> None:
