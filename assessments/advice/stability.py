@@ -157,8 +157,10 @@ def cached_stability(*, spec: FrameworkSpec, values: Mapping[str, AnswerValue], 
     return stability
 
 
-def cached_moves(*, spec: FrameworkSpec, values: Mapping[str, AnswerValue], card: ScoreCard) -> tuple:
-    """`moves.one_level_moves` (one re-score per indicator), kept per state like the stability."""
+def cached_moves(*, spec: FrameworkSpec, values: Mapping[str, AnswerValue], card: ScoreCard,
+                 shared: bool = True) -> tuple:
+    """`moves.one_level_moves` (one re-score per indicator), kept per state like the stability
+    (`shared=False`: in this worker only, for pages that must not add cache queries)."""
     from assessments.advice.moves import Move, one_level_moves
 
     digest = "moves:" + state_digest(spec=spec, values=values)
@@ -166,11 +168,12 @@ def cached_moves(*, spec: FrameworkSpec, values: Mapping[str, AnswerValue], card
         _KEPT.move_to_end(digest)
         return _KEPT[digest]
     cache = caches["default"]
-    stored = cache.get(CACHE_PREFIX + digest)
+    stored = cache.get(CACHE_PREFIX + digest) if shared else None
     if isinstance(stored, list):
         moves = tuple(Move(*row) for row in stored)
     else:
         moves = one_level_moves(spec=spec, values=values, card=card)
+    if shared and not isinstance(stored, list):
         cache.set(CACHE_PREFIX + digest, [[m.indicator, m.from_level, m.to_level, m.overall_gain] for m in moves],
                   timeout=CACHE_SECONDS)
     _KEPT[digest] = moves

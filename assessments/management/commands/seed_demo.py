@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, PlanItem, Region, StatusChange
-from assessments.recommendations import derive_recommendations, load_rules
-from assessments.results import score_assessment
+from assessments.results import advice_for
 from frameworks.models import Framework, Indicator
 
 DEMO_PASSWORD = "sodpa-demo-2026"  # noqa: S105 - documented demo password; refused when DEBUG is off
@@ -184,9 +183,7 @@ class Command(BaseCommand):
         statuses = [PlanItem.Status.DONE, PlanItem.Status.IN_PROGRESS, PlanItem.Status.PLANNED]
         for position, assessment in enumerate(submitted[-2:]):
             assessment = Assessment.objects.with_answers().get(pk=assessment.pk)
-            card = score_assessment(assessment=assessment)
-            advice = derive_recommendations(card=card, rules=load_rules(framework=assessment.framework),
-                                            city_type=region.city_type)
+            advice = advice_for(assessment=assessment)
             levels = {answer.indicator.code: answer.level for answer in assessment.answers.all()}
             targets = []
             for area in advice.weak_areas:
