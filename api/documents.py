@@ -106,9 +106,20 @@ def _ranked(item) -> dict:
             "score": item.score, "tier": item.tier}
 
 
+def _move(move) -> dict:
+    return {"indicator": move.indicator, "from_level": move.from_level, "to_level": move.to_level,
+            "overall_gain": move.overall_gain}
+
+
+def _missing(item) -> list[dict]:
+    return [{"indicator": m.indicator, "level": m.level, "needed": m.needed, "guide_section": m.guide_section}
+            for m in (item.readiness.missing if item.readiness else ())]
+
+
 def recommendations(assessment: Assessment, *, language: str) -> dict:
-    advice = advice_for(assessment=assessment)
-    with translation.override(language):  # the content fields read the active language
+    with translation.override(language):  # the content fields and the reasons read the active language
+        advice = advice_for(assessment=assessment)
+        step, stability = advice.step, advice.stability
         return {
             "assessment_id": assessment.pk,
             "language": language,
@@ -121,20 +132,31 @@ def recommendations(assessment: Assessment, *, language: str) -> dict:
                  "description": s.scene_type.description, "mature": s.scene_type.mature,
                  "guide_section": s.scene_type.guide_section,
                  "dimensions": [d.code for d in s.scene_type.dimensions.all()],
-                 "weak_dimensions": list(s.weak_dimensions)}
+                 "weak_dimensions": list(s.weak_dimensions), "readiness": s.status, "missing": _missing(s)}
                 for s in advice.scene_types
             ],
-            "feature_scenes": [{**_advice(f), "city_type": f.city_type} for f in advice.feature_scenes],
+            "feature_scenes": [{**_advice(f.scene), "city_type": f.scene.city_type, "scope": f.scope}
+                               for f in advice.feature_scenes],
             "ecosystem": [_advice(e) for e in advice.ecosystem],
             "strengths": [_ranked(item) for item in advice.strengths],
             "weak_areas": [
                 {**_ranked(area), "measures": area.subdimension.measures,
-                 "guide_section": area.subdimension.guide_section,
+                 "guide_section": area.subdimension.guide_section, "gain": area.gain,
                  "cases": [{"number": c.number, "title": c.title, "summary": c.summary,
                             "guide_section": c.guide_section} for c in area.cases]}
                 for area in advice.weak_areas
             ],
             "weak_dimensions": list(advice.weak_dimensions),
+            "step": {"step": step.step, "tier": step.tier, "reason": step.reason,
+                     "guide_section": step.advice.guide_section if step.advice else None} if step else None,
+            "raise_first": [_move(m) for m in advice.raise_first],
+            "next_tier": {"tier": advice.next_tier.tier, "overall": advice.next_tier.overall,
+                          "moves": [_move(m) for m in advice.next_tier.moves]} if advice.next_tier else None,
+            "stability": {"overall": stability.overall, "dimensions": dict(stability.dimensions),
+                          "points_up": stability.points_up, "points_down": stability.points_down,
+                          "draws": stability.draws} if stability else None,
+            "cases": [{"number": c.case.number if c.case else None, "subdimension": c.subdimension}
+                      for c in advice.cases],
         }
 
 

@@ -110,7 +110,8 @@ def list_frameworks(request):
 
 
 @api.get("/frameworks/{code}/versions/{version}", response={200: FrameworkDocument, **ERRORS},
-         url_name="api_framework_version", tags=["frameworks"], summary="One framework version, complete")
+         url_name="api_framework_version", tags=["frameworks"], summary="One framework version, complete",
+         exclude_unset=True)  # keys a version does not have (v1: no scene prerequisites) stay out
 def framework_version(request, code: str = Path(..., pattern=CODE_PATTERN),
                       version: int = Path(..., ge=1, le=MAX_VERSION)):
     """Tiers, dimensions, sub-dimensions, indicators with weights, N/A, questions and the five level

@@ -13,6 +13,8 @@ from frameworks.enums import Tier
 TierCode = Tier  # the one Tier enum: its values make the schema's enum
 Kind = Literal["city", "district", "park"]
 CityTypeCode = Literal["port", "industrial", "tourism", "comprehensive"]
+FeatureCityTypeCode = Literal["all", "port", "industrial", "tourism", "comprehensive"]  # "all": 七(二) 一是/二是
+Readiness = Literal["ready", "near", "not_yet"]
 Number = int | float  # weights and thresholds as written: 70 rather than 70.0
 Language = LanguageEnum
 AssessmentStatus = Literal["draft", "submitted"]
@@ -100,6 +102,12 @@ class TierAdviceDoc(Schema):
     body: LocalizedText
 
 
+class PrerequisiteDoc(Schema):
+    indicator: str
+    level: int = Field(ge=1, le=4)
+    guide_section: str
+
+
 class SceneTypeDoc(Schema):
     number: int
     mature: bool
@@ -107,10 +115,11 @@ class SceneTypeDoc(Schema):
     name: LocalizedText
     description: LocalizedText
     dimensions: list[str]
+    prerequisites: list[PrerequisiteDoc] = Field(default=[], description="indicator ≥ level the type needs")
 
 
 class FeatureSceneDoc(Schema):
-    city_type: CityTypeCode
+    city_type: FeatureCityTypeCode
     guide_section: str
     title: LocalizedText
     body: LocalizedText
@@ -240,6 +249,13 @@ class TierAdviceOut(AdviceOut):
     tier: TierCode
 
 
+class MissingOut(Schema):
+    indicator: str
+    level: int | None = Field(description="the current level (null: unanswered)")
+    needed: int
+    guide_section: str
+
+
 class SceneTypeOut(Schema):
     number: int
     name: str
@@ -247,11 +263,48 @@ class SceneTypeOut(Schema):
     mature: bool
     guide_section: str
     dimensions: list[str]
-    weak_dimensions: list[str] = Field(description="the region's weak dimensions this scene type addresses")
+    weak_dimensions: list[str] = Field(description="the region's weak dimensions among its missing prerequisites")
+    readiness: Readiness | None = Field(description="null when the framework version defines no prerequisites")
+    missing: list[MissingOut]
 
 
 class FeatureSceneOut(AdviceOut):
-    city_type: CityTypeCode
+    city_type: FeatureCityTypeCode
+    scope: Literal["all", "own", "option"] = Field(
+        description="for every region, the region's own city type, or an option for a comprehensive city")
+
+
+class SceneStepOut(Schema):
+    step: Literal["single_entry", "building_block", "benchmark"]
+    tier: TierCode = Field(description="the lower of the overall tier and the A dimension's tier")
+    guide_section: str | None
+    reason: str
+
+
+class MoveOut(Schema):
+    indicator: str
+    from_level: int
+    to_level: int
+    overall_gain: float
+
+
+class NextTierOut(Schema):
+    tier: TierCode
+    moves: list[MoveOut]
+    overall: float
+
+
+class StabilityOut(Schema):
+    overall: float | None
+    dimensions: dict[str, float | None]
+    points_up: float | None = Field(description="points to the next tier up (null at the top tier)")
+    points_down: float | None = Field(description="points above the current tier's threshold (null when basic)")
+    draws: int
+
+
+class CaseRefOut(Schema):
+    number: int | None = Field(description="null: the guide gives no case for this weak sub-dimension")
+    subdimension: str
 
 
 class RankedSubDimensionOut(Schema):
@@ -273,6 +326,7 @@ class WeakAreaOut(RankedSubDimensionOut):
     measures: str
     guide_section: str
     cases: list[CaseOut]
+    gain: float = Field(description="the largest overall gain of a one-level move in this sub-dimension")
 
 
 class RecommendationsOut(Schema):
@@ -287,6 +341,11 @@ class RecommendationsOut(Schema):
     strengths: list[RankedSubDimensionOut]
     weak_areas: list[WeakAreaOut]
     weak_dimensions: list[str]
+    step: SceneStepOut | None
+    raise_first: list[MoveOut]
+    next_tier: NextTierOut | None
+    stability: StabilityOut | None
+    cases: list[CaseRefOut]
 
 
 # History and benchmarks --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from assessments.advice.stability import cached_moves
 from assessments.charts import history_figure, tier_changes
 from assessments.models import Assessment, PlanItem, Region
 from assessments.plans import plan_progress
@@ -21,6 +22,7 @@ from assessments.recommendations import derive_recommendations, load_rules
 from assessments.scoring import AnswerValue, ScoreCard
 from assessments.selectors import answer_values_for, submitted_in_order
 from frameworks.models import Framework
+from frameworks.spec import framework_spec
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,15 @@ def indicator_diff(*, before: Mapping[str, AnswerValue], after: Mapping[str, Ans
     return Diff(rose=tuple(rose), fell=tuple(fell), unchanged=unchanged)
 
 
-def acted_on(*, before: ScoreCard, after: ScoreCard, framework: Framework, city_type: str) -> list[ActedOn]:
+def acted_on(*, before: ScoreCard, after: ScoreCard, framework: Framework, city_type: str,
+             values: dict) -> list[ActedOn]:
     """The earlier assessment's weak sub-dimensions (the ones its recommendations were about), each with
-    its score then and in the newer assessment (matched by code); `improved` says it was acted on."""
-    advice = derive_recommendations(card=before, rules=load_rules(framework=framework), city_type=city_type)
+    its score then and in the newer assessment (matched by code); `improved` says it was acted on.
+    `values`: the earlier assessment's answers (indicator code → level), which rank its weak areas."""
+    spec = framework_spec(framework=framework)
+    advice = derive_recommendations(card=before, rules=load_rules(framework=framework), city_type=city_type,
+                                    spec=spec, values=values,
+                                    moves=cached_moves(spec=spec, values=values, card=before, shared=False))
     scores = after.subdimension_scores()
     return [ActedOn(code=area.subdimension.code, name=area.subdimension.name, before=area.score,
                     after=scores.get(area.subdimension.code))
@@ -149,7 +156,8 @@ def region_history(region: Region, *, tier_labels: dict[str, str]) -> dict:
                                      before_framework=frameworks[previous.framework_id],
                                      after_framework=framework)
     context["acted_on"] = acted_on(before=cards[previous.pk], after=cards[latest.pk],
-                                   framework=frameworks[previous.framework_id], city_type=region.city_type)
+                                   framework=frameworks[previous.framework_id], city_type=region.city_type,
+                                   values=levels[previous.pk])
     context["plan"] = plan_progress(PlanItem.objects.filter(assessment=previous).select_related("indicator"),
                                     levels[latest.pk])
     return context

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import LEVEL_NAMES
 from assessments.models import Assessment, PlanItem
-from assessments.recommendations import Recommendations
+from assessments.recommendations import Recommendations, move_indicators
 from assessments.scoring import AnswerValue
 from assessments.widgets import LeanDateInput, LeanSelect, LeanTextarea, LeanTextInput
 from frameworks.models import Framework, Indicator
@@ -46,11 +46,29 @@ def plan_progress(items, levels: Mapping[str, AnswerValue]) -> list[PlanProgress
 
 
 def plan_indicators(framework: Framework, advice: Recommendations) -> list[Indicator]:
-    """The indicators a plan may target: those of the assessment's weak sub-dimensions (the
-    recommendations), in questionnaire order, from the prefetched framework."""
+    """The indicators a plan may target: those of the assessment's weak sub-dimensions and those of
+    the suggested moves (what to raise first, the moves to the next tier), in questionnaire order,
+    from the prefetched framework."""
     weak = {area.subdimension.code for area in advice.weak_areas}
+    moved = set(move_indicators(advice=advice))
     return [indicator for dimension in framework.dimensions.all() for sub in dimension.subdimensions.all()
-            if sub.code in weak for indicator in sub.indicators.all()]
+            for indicator in sub.indicators.all() if sub.code in weak or indicator.code in moved]
+
+
+def move_rows(framework: Framework, moves) -> list[dict]:
+    """Suggested one-level moves for people: each with its indicator, the target level's descriptor
+    and the action text a one-click plan item gets."""
+    indicators = {indicator.code: indicator for dimension in framework.dimensions.all()
+                  for sub in dimension.subdimensions.all() for indicator in sub.indicators.all()}
+    rows = []
+    for move in moves:
+        indicator = indicators[move.indicator]
+        target = next((lv.text for lv in indicator.levels.all() if lv.level == move.to_level), "")
+        action = _("Raise %(code)s from level %(from)s to %(to)s: %(target)s") % {
+            "code": move.indicator, "from": move.from_level, "to": move.to_level, "target": target}
+        rows.append({"move": move, "indicator": indicator, "target": target,
+                     "action": Truncator(action).chars(ACTION_MAX_LENGTH)})
+    return rows
 
 
 class PlanItemForm(forms.Form):

@@ -31,13 +31,13 @@ from django.utils.translation import gettext
 
 from assessments.benchmarks import MIN_PEERS
 from assessments.models import Answer, Assessment, PlanItem
-from assessments.plans import plan_progress
+from assessments.plans import move_rows, plan_progress
 from assessments.results import AssessmentResult, assessment_result
 from assessments.scoring import NA_SHARE_FLAG, na_shares
 
 logger = logging.getLogger(__name__)
 
-REPORT_FORMAT_VERSION = 2  # bump when the report's template or layout changes
+REPORT_FORMAT_VERSION = 3  # bump when the report's template or layout changes
 STATIC_BASE = "https://report.invalid/static/"
 
 
@@ -155,6 +155,8 @@ def report_context(*, assessment: Assessment) -> dict:
         "previous": previous, "previous_card": previous_card, "comparison": comparison,
         "advice": advice, "sections": sections, "peers": peers, "min_peers": MIN_PEERS,
         "plan": plan, "previous_plan": previous_plan,
+        "raise_rows": move_rows(framework, advice.raise_first),
+        "next_tier_rows": move_rows(framework, advice.next_tier.moves) if advice.next_tier else [],
         "report_date": assessment.submitted_at or assessment.updated_at,
         "radar": radar_svg(current=(card, assessment.title),
                            previous=(previous_card, previous.title) if previous and previous_card else None,

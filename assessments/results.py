@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
+from assessments.advice.stability import cached_moves, cached_stability
 from assessments.benchmarks import PeerComparison, compare_with_peers
 from assessments.models import Assessment
 from assessments.published import kept_for_published, questionnaire_of
@@ -79,8 +80,12 @@ def assessment_result(*, assessment: Assessment) -> AssessmentResult:
 
 
 def advice_of(*, scored: ScoredAssessment) -> Recommendations:
-    return derive_recommendations(card=scored.card, rules=load_rules(framework=scored.framework),
-                                  city_type=scored.assessment.region.city_type)
+    """The recommendations, with the tier stability and the one-level moves (cached per state)."""
+    spec, values, card = scored.spec, scored.values, scored.card
+    return derive_recommendations(card=card, rules=load_rules(framework=scored.framework),
+                                  city_type=scored.assessment.region.city_type, spec=spec, values=values,
+                                  stability=cached_stability(spec=spec, values=values, card=card),
+                                  moves=cached_moves(spec=spec, values=values, card=card))
 
 
 def advice_for(*, assessment: Assessment) -> Recommendations:

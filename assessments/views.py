@@ -1,5 +1,6 @@
 """Pages for officials and consultants. Thin: scope, fetch, call the domain code, render."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
 from assessments.forms import StepForm, field_key
 from assessments.models import Assessment, Comment, PlanItem
-from assessments.plans import PlanItemForm, plan_indicators, plan_progress
+from assessments.plans import PlanItemForm, move_rows, plan_indicators, plan_progress
 from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
 from assessments.results import advice_of, assessment_result, scored_assessment
 from assessments.scoring import NA_SHARE_FLAG, na_shares
@@ -254,6 +255,12 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
         "plan_form": plan_form or (PlanItemForm(indicators=indicators, current=levels, prefix="plan")
                                    if may_plan else None),
         "plan_has_indicators": bool(indicators), "min_peers": MIN_PEERS,
+        "raise_rows": move_rows(framework, advice.raise_first),
+        "next_tier_rows": move_rows(framework, advice.next_tier.moves) if advice.next_tier else [],
+        # a one-click plan item: the official as owner, a year from today (both editable afterwards)
+        "plan_defaults": {"owner": request.user.get_full_name() or request.user.get_username(),
+                          "target_date": (timezone.localdate() + timedelta(days=365)).isoformat()}
+        if may_plan else None,
     }
 
 

@@ -26,6 +26,7 @@ from frameworks.models import (
     GlossaryTerm,
     Indicator,
     LevelDescriptor,
+    ScenePrerequisite,
     SceneType,
     SubDimension,
     Tier,
@@ -331,12 +332,22 @@ class SceneTypeForm(SameVersionLinksForm):
     links = "dimensions"
 
 
+class ScenePrerequisiteInline(VersionedInline, admin.TabularInline):
+    """The indicators and minimum levels a scene type needs (an indicator code of the same version;
+    publishing checks that it exists)."""
+
+    model = ScenePrerequisite
+    fields = ["indicator_code", "level", "guide_section"]
+    show_change_link = False
+
+
 @admin.register(SceneType)
 class SceneTypeAdmin(VersionedAdmin):
     form = SceneTypeForm
     list_display = ["number", "name_zh", "mature", "framework"]
     list_filter = ["framework", "mature"]
     filter_horizontal = ["dimensions"]
+    inlines = [ScenePrerequisiteInline]
 
 
 @admin.register(FeatureScene)

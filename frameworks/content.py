@@ -28,6 +28,7 @@ SOURCE_FILES = ("framework.json", *(f"{code}.json" for code in DIMENSION_FILES),
 
 def missing_source_files(directory: Path) -> list[str]:
     return [name for name in SOURCE_FILES if not (directory / name).is_file()]
+FEATURE_CITY_TYPES = ("all", *CITY_TYPES)  # "all": 七(二) 一是 and 二是, for every region
 
 
 def read_source(directory: Path) -> dict:
@@ -224,14 +225,22 @@ def _recommendation_errors(document: dict) -> list[str]:
         tiers = sorted(item.get("tier") for item in recommendations.get(kind) or [])
         if tiers != sorted(TIERS):
             errors.append(f"recommendations.{kind}: needs one entry per tier {TIERS}, got {tiers}")
+    indicator_codes = {
+        ind.get("code") for dim in document.get("dimensions") or [] for sub in dim.get("subdimensions") or []
+        for ind in sub.get("indicators") or []
+    }
     for item in recommendations.get("scene_types") or []:
         where = f"recommendations.scene_types[{item.get('number')}]"
         errors += _text_errors(where, "name", item.get("name"))
-        unknown = set(item.get("dimensions") or []) - dimension_codes
-        if unknown or not item.get("dimensions"):
-            errors.append(f"{where}: dimensions must be existing dimension codes, got {item.get('dimensions')}")
+        dimensions = item.get("dimensions")
+        # Version 1 tags types with dimensions; later versions leave them empty (readiness comes
+        # from the prerequisites), but a code given must exist.
+        if not isinstance(dimensions, list) or set(dimensions) - dimension_codes or (
+                not dimensions and not item.get("prerequisites")):
+            errors.append(f"{where}: dimensions must be existing dimension codes, got {dimensions}")
+        errors += _prerequisite_errors(where, item.get("prerequisites", []), indicator_codes)
     for item in recommendations.get("feature_scenes") or []:
-        if item.get("city_type") not in CITY_TYPES:
+        if item.get("city_type") not in FEATURE_CITY_TYPES:
             errors.append(f"recommendations.feature_scenes: unknown city_type {item.get('city_type')!r}")
     for item in recommendations.get("cases") or []:
         where = f"recommendations.cases[{item.get('number')}]"
@@ -294,6 +303,29 @@ def _glossary_errors(document: dict) -> list[str]:
         seen.add(entry.get("zh-hans"))
         if entry.get("note") is not None:
             errors += _text_errors(where, "note", entry.get("note"))
+    return errors
+
+
+def _prerequisite_errors(where: str, prerequisites, indicator_codes: set) -> list[str]:
+    """A scene type's prerequisites: existing indicator codes of this version, each once, a minimum
+    level 1–4 and the guide section that implies it."""
+    if not isinstance(prerequisites, list):
+        return [f"{where}: prerequisites must be a list, got {prerequisites!r}"]
+    errors, seen = [], set()
+    for item in prerequisites:
+        if not isinstance(item, dict):
+            errors.append(f"{where}: a prerequisite must be an object, got {item!r}")
+            continue
+        code, level = item.get("indicator"), item.get("level")
+        if code not in indicator_codes:
+            errors.append(f"{where}: prerequisite indicator {code!r} is not an indicator of this version")
+        elif code in seen:
+            errors.append(f"{where}: prerequisite indicator {code} is listed twice")
+        seen.add(code)
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 4:
+            errors.append(f"{where}: prerequisite {code}: level must be an integer 1–4, got {level!r}")
+        if not isinstance(item.get("guide_section"), str) or not item["guide_section"].strip():
+            errors.append(f"{where}: prerequisite {code}: guide_section is missing")
     return errors
 
 

@@ -131,8 +131,12 @@ def _recommendations(framework: Framework) -> dict:
         "scene_types": [
             {"number": s.number, "mature": s.mature, "guide_section": s.guide_section,
              "name": _text(s, "name"), "description": _text(s, "description"),
-             "dimensions": [d.code for d in s.dimensions.all()]}
-            for s in SceneType.objects.filter(framework=framework).prefetch_related("dimensions")
+             "dimensions": [d.code for d in s.dimensions.all()],
+             # only when there are some, so version 1 (none) exports exactly as its source
+             **({"prerequisites": [{"indicator": p.indicator_code, "level": p.level,
+                                    "guide_section": p.guide_section} for p in s.prerequisites.all()]}
+                if s.prerequisites.all() else {})}
+            for s in SceneType.objects.filter(framework=framework).prefetch_related("dimensions", "prerequisites")
         ],
         "feature_scenes": [
             _advice(f, city_type=f.city_type)

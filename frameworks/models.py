@@ -68,6 +68,16 @@ def validate_criteria(value) -> None:
         raise ValidationError(_("Each criterion needs a non-empty Chinese and English text."), code="criteria")
 
 
+class FeatureCityType(models.TextChoices):
+    """Who a feature-led scene (七(二)) is for: one city type, or every region (七(二) 一是/二是)."""
+
+    ALL = "all", _("Every city type")
+    PORT = "port", _("Port city")
+    INDUSTRIAL = "industrial", _("Industrial city")
+    TOURISM = "tourism", _("Tourism city")
+    COMPREHENSIVE = "comprehensive", _("Comprehensive city")
+
+
 class FrameworkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Framework.Status.PUBLISHED)
@@ -414,11 +424,38 @@ class SceneType(models.Model):
         return f"{self.number}. {self.name}"
 
 
+class ScenePrerequisite(models.Model):
+    """What a region needs before a priority scene type is within reach: an indicator of the same
+    version at a minimum level, with the guide section whose text implies it (六(三) and the
+    sections on the capability)."""
+
+    scene_type = models.ForeignKey(SceneType, models.CASCADE, related_name="prerequisites",
+                                   verbose_name=_("priority scene type"))
+    indicator_code = models.CharField(_("indicator code"), max_length=12)
+    level = models.PositiveSmallIntegerField(_("minimum level"),
+                                             validators=[MinValueValidator(1), MaxValueValidator(4)])
+    guide_section = models.CharField(_("guide section"), max_length=30)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scene prerequisite")
+        verbose_name_plural = _("scene prerequisites")
+        ordering = ["scene_type__number", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scene_type", "indicator_code"], name="scene_prerequisite_unique"),
+            models.CheckConstraint(condition=models.Q(level__gte=1) & models.Q(level__lte=4),
+                                   name="scene_prerequisite_level_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_code} ≥ {self.level}"
+
+
 class FeatureScene(Advice):
-    """Feature-led scenes for a city type (七(二))."""
+    """Feature-led scenes for a city type, or for every region (七(二))."""
 
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="feature_scenes")
-    city_type = models.CharField(_("city type"), max_length=15, choices=CityType)
+    city_type = models.CharField(_("city type"), max_length=15, choices=FeatureCityType)
     history = HistoricalRecords()
 
     class Meta:

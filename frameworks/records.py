@@ -18,6 +18,7 @@ from frameworks.models import (
     GlossaryTerm,
     Indicator,
     LevelDescriptor,
+    ScenePrerequisite,
     SceneType,
     SubDimension,
     TierAdvice,
@@ -111,10 +112,16 @@ def _recommendation_records(document: dict, pk, framework_pk: int, codes: dict) 
                 **_texts("title", item["title"]), **_texts("body", item["body"]),
             }, owner)
     for item in recommendations.get("scene_types", []):
-        yield Record(SceneType, pk(SceneType), {
+        scene_pk = pk(SceneType)
+        yield Record(SceneType, scene_pk, {
             "number": item["number"], "mature": item["mature"], "guide_section": item["guide_section"],
             **_texts("name", item["name"]), **_texts("description", item["description"]),
         }, owner, {"dimensions": (Dimension, [codes[code] for code in item["dimensions"]])})
+        for prerequisite in item.get("prerequisites", []):
+            yield Record(ScenePrerequisite, pk(ScenePrerequisite), {
+                "indicator_code": prerequisite["indicator"], "level": prerequisite["level"],
+                "guide_section": prerequisite["guide_section"],
+            }, {"scene_type": (SceneType, scene_pk)})
     for item in recommendations.get("feature_scenes", []):
         yield Record(FeatureScene, pk(FeatureScene), {
             "city_type": item["city_type"], "guide_section": item["guide_section"],

@@ -60,7 +60,7 @@ def framework_of(*, row) -> Framework | None:
     rows have no owner yet)."""
     if row is None or isinstance(row, Framework):
         return row
-    for owner in ("framework", "dimension", "subdimension", "indicator"):
+    for owner in ("framework", "dimension", "subdimension", "indicator", "scene_type"):
         if hasattr(row, f"{owner}_id"):
             if getattr(row, f"{owner}_id") is None:
                 return None

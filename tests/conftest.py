@@ -17,6 +17,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from hypothesis import HealthCheck, Verbosity, settings
 
+from assessments.advice.stability import forget_kept
 from assessments.published import forget_published
 from frameworks.models import Framework
 from frameworks.permissions import make_framework_editor
@@ -99,3 +100,4 @@ def empty_caches(request):
     if request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames):
         request.getfixturevalue("_django_db_helper")  # the test's database, as its marker or fixtures ask
         caches["default"].clear()
+    forget_kept()  # per-worker tier stability

@@ -243,29 +243,39 @@ def test_recommendations_in_the_requests_language(world, sodpa, weak, how, langu
                                 "guide_section": strategy.guide_section, "tier": "basic"}
     assert data["scene_step"] == {"title": text(step, "title"), "body": text(step, "body"),
                                   "guide_section": step.guide_section, "tier": "basic"}
-    assert data["feature_scenes"] == [{"title": text(feature, "title"), "body": text(feature, "body"),
-                                       "guide_section": feature.guide_section, "city_type": "comprehensive"}]
-    assert data["weak_dimensions"] == ["S", "O", "D", "P", "A"]
+    # a comprehensive city: its own (version 1) item, then the three named city types as options
+    assert data["feature_scenes"][0] == {"title": text(feature, "title"), "body": text(feature, "body"),
+                                         "guide_section": feature.guide_section, "city_type": "comprehensive",
+                                         "scope": "own"}
+    assert [(f["city_type"], f["scope"]) for f in data["feature_scenes"][1:]] == [
+        ("port", "option"), ("industrial", "option"), ("tourism", "option")]
+    # S and O are lowest (S2, O1 at 0); D, P and A share the top score, so they are not weak
+    assert data["weak_dimensions"] == ["O", "S"]
     scene_types = sorted(SceneType.objects.filter(framework=sodpa), key=lambda s: (not s.mature, s.number))
     assert [s["number"] for s in data["scene_types"]] == [s.number for s in scene_types]
     first = scene_types[0]
-    assert data["scene_types"][0] == {
+    assert data["scene_types"][0] == {  # version 1 has no prerequisites: no readiness, no tags
         "number": first.number, "name": text(first, "name"), "description": text(first, "description"),
         "mature": first.mature, "guide_section": first.guide_section,
-        "dimensions": [d.code for d in first.dimensions.all()],
-        "weak_dimensions": [d.code for d in first.dimensions.all()],  # every dimension is weak here
+        "dimensions": [d.code for d in first.dimensions.all()], "weak_dimensions": [],
+        "readiness": None, "missing": [],
     }
     assert [(s["subdimension"], s["score"], s["tier"]) for s in data["strengths"]] == [
         ("S1", 25.0, "basic"), ("S3", 25.0, "basic"), ("S4", 25.0, "basic")]
-    assert [(w["subdimension"], w["dimension"], w["score"], w["tier"]) for w in data["weak_areas"]] == [
-        ("S2", "S", 0.0, "basic"), ("O1", "O", 0.0, "basic"), ("S1", "S", 25.0, "basic")]
-    s2 = SubDimension.objects.get(dimension__framework=sodpa, code="S2")
-    assert {key: data["weak_areas"][0][key] for key in ("name", "measures", "guide_section")} == {
-        "name": text(s2, "name"), "measures": text(s2, "measures"), "guide_section": s2.guide_section}
-    assert [[c["number"] for c in w["cases"]] for w in data["weak_areas"]] == [[2], [1, 4], [1]]
+    areas = data["weak_areas"]
+    assert len(areas) == 3 and all(w["dimension"] in ("O", "S") for w in areas)
+    assert [w["gain"] for w in areas] == sorted((w["gain"] for w in areas), reverse=True)
+    o1 = SubDimension.objects.get(dimension__framework=sodpa, code="O1")
+    assert areas[0]["subdimension"] == "O1"
+    assert {key: areas[0][key] for key in ("name", "measures", "guide_section")} == {
+        "name": text(o1, "name"), "measures": text(o1, "measures"), "guide_section": o1.guide_section}
+    assert [c["number"] for c in areas[0]["cases"]] == [1, 4]
     case = Case.objects.get(framework=sodpa, number=4)
-    assert data["weak_areas"][1]["cases"][1] == {"number": 4, "title": text(case, "title"),
-                                                 "summary": text(case, "summary"), "guide_section": case.guide_section}
+    assert areas[0]["cases"][1] == {"number": 4, "title": text(case, "title"),
+                                    "summary": text(case, "summary"), "guide_section": case.guide_section}
+    assert data["cases"][:2] == [{"number": 1, "subdimension": "O1"}, {"number": 4, "subdimension": "O1"}]
+    assert data["step"]["step"] == "single_entry" and data["step"]["reason"]
+    assert len(data["raise_first"]) == 5 and data["stability"]["overall"] is not None
     assert [e["title"] for e in data["ecosystem"]] == [
         text(e, "title") for e in sodpa.ecosystem_advice.order_by("order")]
 

@@ -43,8 +43,9 @@ def framework(db):
 
 @pytest.fixture
 def assessment(people, framework):
-    """Submitted, every indicator at level 2: every sub-dimension scores 50, so the weakest three
-    (ties in questionnaire order) are S1, S2 and O1; O2 is not among the recommendations."""
+    """Submitted, every indicator at level 2: every sub-dimension scores 50, so the weak areas
+    (ties in questionnaire order) are S1, S2 and O1; O2.1 is a plan choice as one of the five moves
+    to raise first."""
     made = AssessmentFactory(region=people["own"], framework=framework, title="2025 年度",
                              status=Assessment.Status.SUBMITTED,
                              submitted_at=timezone.now() - datetime.timedelta(days=365))
@@ -75,7 +76,7 @@ def test_an_official_adds_a_plan_item_from_the_recommendations(client, people, a
     choices = page[page.index('name="plan-indicator"'):]
     choices = choices[:choices.index("</select>")]
     assert [code for code in ("S1.1", "S1.2", "S2.1", "O1.1", "O1.2", "O2.1") if f'value="{code}"' in choices] == [
-        "S1.1", "S1.2", "S2.1", "O1.1", "O1.2"]
+        "S1.1", "S1.2", "S2.1", "O1.1", "O1.2", "O2.1"]
     response = client.post(add_url(assessment), form())
     assert response.status_code == 302
     assert response["Location"] == reverse("results", args=[assessment.pk]) + "#plan"
@@ -102,7 +103,7 @@ def test_an_action_without_an_indicator(client, people, assessment):
 
 
 @pytest.mark.parametrize(("values", "field", "message"), [
-    ({"indicator": "O2.1"}, "indicator", "Select a valid choice. O2.1 is not one of the available choices."),
+    ({"indicator": "X9.9"}, "indicator", "Select a valid choice. X9.9 is not one of the available choices."),
     ({"target_level": "2"}, "target_level", "The target level must be above the current level (2)."),
     ({"target_level": ""}, "target_level", "Choose the level this indicator should reach."),
     ({"indicator": ""}, "indicator", "Choose the indicator whose level is the target."),

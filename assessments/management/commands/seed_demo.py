@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, PlanItem, Region
-from assessments.recommendations import derive_recommendations, load_rules
-from assessments.results import score_assessment
+from assessments.results import advice_for
 from assessments.transitions import submit_assessment
 from frameworks.models import Framework, Indicator
 from frameworks.permissions import make_framework_editor
@@ -195,9 +194,7 @@ class Command(BaseCommand):
         statuses = [PlanItem.Status.DONE, PlanItem.Status.IN_PROGRESS, PlanItem.Status.PLANNED]
         for position, assessment in enumerate(submitted[-2:]):
             assessment = Assessment.objects.with_answers().get(pk=assessment.pk)
-            card = score_assessment(assessment=assessment)
-            advice = derive_recommendations(card=card, rules=load_rules(framework=assessment.framework),
-                                            city_type=region.city_type)
+            advice = advice_for(assessment=assessment)
             levels = {answer.indicator.code: answer.level for answer in assessment.answers.all()}
             targets = []
             for area in advice.weak_areas:
