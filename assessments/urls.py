@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/comments/", views.comment, name="comment"),
     path("assessments/<int:assessment_id>/results/", views.results, name="results"),
     path("assessments/<int:assessment_id>/report.pdf", views_reports.report_pdf, name="report_pdf"),
+    path("assessments/<int:assessment_id>/report.docx", views_reports.report_docx, name="report_docx"),
     path("assessments/<int:assessment_id>/report/prepare", views_reports.report_prepare, name="report_prepare"),
     path("assessments/<int:assessment_id>/report/status", views_reports.report_status, name="report_status"),
     path("assessments/<int:assessment_id>/plan/", views.plan_add, name="plan_add"),

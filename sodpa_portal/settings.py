@@ -189,6 +189,9 @@ CACHES = {
 }
 
 REPORT_TIMEOUT_SECONDS = env_int("REPORT_TIMEOUT_SECONDS", default=60)
+# The issuing organisation named on the reports' cover (PDF and Word); by default the portal's name,
+# translated.
+REPORT_ISSUER = os.environ.get("REPORT_ISSUER", "").strip() or _("SODPA Portal")
 
 # Background work (django-tasks; PDF reports: assessments/tasks.py). By default tasks run inline in
 # the request, so a machine without a worker behaves as before; TASKS_BACKEND=database queues them

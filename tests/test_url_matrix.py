@@ -25,6 +25,7 @@ MATRIX = {
     "portfolio": (None, {"GET": "list", "POST": None}),
     "portfolio_export_xlsx": (None, {"GET": "list", "POST": None}),
     "portfolio_export_csv": (None, {"GET": "list", "POST": None}),
+    "portfolio_report_pdf": (None, {"GET": "list", "POST": None}),
     "create_assessment": ("region", {"GET": None, "POST": "answer"}),
     "questionnaire": ("draft", {"GET": "read", "POST": "answer"}),
     "submit": ("draft", {"GET": None, "POST": "answer"}),
@@ -32,6 +33,7 @@ MATRIX = {
     "comment": ("draft", {"GET": None, "POST": "any"}),
     "results": ("draft", {"GET": "read", "POST": None}),
     "report_pdf": ("draft", {"GET": "read", "POST": None}),
+    "report_docx": ("draft", {"GET": "read", "POST": None}),
     # Preparing a PDF is a POST (it may enqueue a render) but only reads the assessment: anyone in scope.
     "report_prepare": ("draft", {"GET": None, "POST": "read"}),
     "report_status": ("draft", {"GET": "read", "POST": None}),
