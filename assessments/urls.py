@@ -26,4 +26,5 @@ urlpatterns += [
     path("portfolio/", views_portfolio.portfolio_page, name="portfolio"),
     path("portfolio/export.xlsx", views_exports.portfolio_xlsx, name="portfolio_export_xlsx"),
     path("portfolio/export.csv", views_exports.portfolio_csv, name="portfolio_export_csv"),
+    path("portfolio/report.pdf", views_portfolio.portfolio_report_pdf, name="portfolio_report_pdf"),
 ]
