@@ -10,9 +10,10 @@ MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
 TEST_DEBS := chromium poppler-utils postgresql
 PLOTLY_JS := static/vendor/plotly/plotly.min.js
+NPM := $(shell command -v npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres lint messages fixture clean bench
+.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres lint mypy lock messages fixture clean bench
 
 setup: debs $(VENV)/.installed $(PLOTLY_JS) messages
 
@@ -24,16 +25,31 @@ debs:
 debs-test:
 	@bin/ensure-debs $(TEST_DEBS)
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions and hashes from requirements.lock (`make lock` regenerates it from pyproject.toml), then
+# the project itself without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { bin/ensure-debs python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet --require-hashes -r requirements.lock
+	$(PIP) install --quiet --no-deps -e .
 	@touch $@
 
-# plotly.js is served from our own static files (no CDN): copied from the installed plotly package.
-$(PLOTLY_JS): $(VENV)/.installed
+# The pinned versions of pyproject's ranges (runtime and test), with hashes.
+lock: $(VENV)/.installed
+	$(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra test \
+		--no-emit-index-url --no-emit-find-links \
+		-o requirements.lock pyproject.toml
+
+# plotly.js is served from our own static files (no CDN): the npm package pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@[ -n "$(NPM)" ] || { echo "npm is missing: install Node.js 20 and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(PLOTLY_JS): node_modules/.installed
 	@mkdir -p $(dir $@)
-	cp "$$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@
+	cp node_modules/plotly.js-dist-min/plotly.min.js $@
+	cp node_modules/plotly.js-dist-min/LICENSE $(dir $@)LICENSE
 
 messages: $(VENV)/.installed
 	@$(MANAGE) compilemessages --ignore=.venv -v 0
@@ -49,23 +65,31 @@ run: setup
 serve: setup
 	bin/serve
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed mypy
 	$(VENV)/bin/ruff check .
 	$(MANAGE) build_framework_fixture --check
 	$(MANAGE) makemigrations --check --dry-run -v 0
 
+# Types, with django-stubs' plugin ([tool.mypy] in pyproject.toml).
+mypy: $(VENV)/.installed
+	$(VENV)/bin/mypy .
+
+# Hypothesis's "ci" profile (tests/conftest.py): no deadline, derandomised, the failing example printed.
+test test-sqlite test-postgres: export HYPOTHESIS_PROFILE = ci
+
 test: setup-test lint test-sqlite test-postgres
 
-test-sqlite:
+test-sqlite: setup-test
 	bin/run-pytest
 
-test-postgres:
-	bin/with-postgres bin/run-pytest -m "not browser"
+# PostgreSQL runs only what depends on the database engine (tests marked `postgres`); SQLite runs everything.
+test-postgres: setup-test
+	bin/with-postgres bin/run-pytest -m "postgres and not browser"
 
 # Benchmarks (docs/benchmarks.md): one JSON line per figure, then a table. `make bench QUICK=1`: fewer and
 # shorter runs, SQLite only, under a minute. The full run also starts a throw-away PostgreSQL.
 $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -e '.[bench]'
+	$(PIP) install --quiet -c requirements.lock -e '.[bench]'
 	@touch $@
 
 bench: setup $(VENV)/.bench-installed
@@ -76,4 +100,4 @@ fixture: $(VENV)/.installed
 	$(MANAGE) build_framework_fixture
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3* tests/artifacts
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3* tests/artifacts $(PLOTLY_JS)

@@ -4,11 +4,10 @@ Every endpoint needs a caller (api/auth.py) and answers only within the caller's
 by assessments.access exactly as for the pages: a region or assessment outside it is 404, and never
 appears in a list."""
 
-import importlib.util
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Path, Query, Router, Status
+from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import AuthenticationError
 
 from api import documents
@@ -33,6 +32,7 @@ from api.schemas import (
     TierCode,
 )
 from assessments import access
+from assessments.benchmarks import peer_benchmarks
 from assessments.models import Assessment
 from frameworks.export import export_document
 from frameworks.models import Framework
@@ -67,7 +67,7 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 
 
 def _user(request: HttpRequest):
-    return request.auth
+    return request.auth  # type: ignore[attr-defined]  # set by django-ninja's authentication
 
 
 def _region_or_404(request: HttpRequest, region_id: int):
@@ -158,26 +158,13 @@ def assessment_recommendations(request, response: HttpResponse, assessment_id: i
     return documents.recommendations(assessment, language=language)
 
 
-def _peer_benchmarks():
-    """`assessments.benchmarks.peer_benchmarks`, or None while that module does not exist yet.
-    Only a missing module is tolerated: an error inside it is raised as any other."""
-    if importlib.util.find_spec("assessments.benchmarks") is None:
-        return None
-    from assessments.benchmarks import peer_benchmarks
-
-    return peer_benchmarks
-
-
-@api.get("/benchmarks", response={200: BenchmarksOut, 401: Message, 422: ERRORS[422], 503: Message},
+@api.get("/benchmarks", response={200: BenchmarksOut, 401: Message, 422: ERRORS[422]},
          url_name="api_benchmarks", tags=["benchmarks"], summary="Peer benchmarks (aggregates only)")
 def benchmarks(request, kind: Kind | None = None, city_type: CityTypeCode | None = None,
                tier: TierCode | None = None):
     """Count, mean, median and quartiles of the overall and dimension scores over the latest submitted
     assessment of every region in the group (all regions, not only yours: peers are the point).
     No region is named, and a group of fewer than 5 regions gives no figures (`enough_peers` false)."""
-    peer_benchmarks = _peer_benchmarks()
-    if peer_benchmarks is None:
-        return Status(503, {"detail": "Benchmarks are not available yet."})
     result = peer_benchmarks(kind=kind, city_type=city_type, tier=tier)
     enough = result.get("enough_peers", True)
     return {

@@ -10,11 +10,11 @@ from pydantic import ConfigDict, Field
 from frameworks.enums import Language as LanguageEnum
 from frameworks.enums import Tier
 
-TierCode = Literal[tuple(Tier.values)]  # type: ignore[valid-type]  # built from the one Tier enum
+TierCode = Tier  # the one Tier enum: its values make the schema's enum
 Kind = Literal["city", "district", "park"]
 CityTypeCode = Literal["port", "industrial", "tourism", "comprehensive"]
 Number = int | float  # weights and thresholds as written: 70 rather than 70.0
-Language = Literal[tuple(LanguageEnum.values)]  # type: ignore[valid-type]
+Language = LanguageEnum
 AssessmentStatus = Literal["draft", "submitted"]
 
 

@@ -61,7 +61,7 @@ def _frame_key(assessments: list[Assessment]) -> str:
     submission and edit times) and their answers (count and last change), as `latest_submitted`
     reads them: no query of its own."""
     state = [[a.pk, a.region_id, a.region.kind, a.region.city_type, a.framework_id, a.submitted_at, a.updated_at,
-              a.answers_count, a.answers_changed] for a in assessments]
+              a.answers_count, a.answers_changed] for a in assessments]  # type: ignore[attr-defined]  # annotated by latest_submitted()
     return "peer-frame:" + hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
 
 

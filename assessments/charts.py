@@ -2,10 +2,15 @@
 PDF (matplotlib), optionally overlaid with the peer median; and a region's scores over time.
 Missing scores are drawn at 0 but labelled "no score"."""
 
+from typing import TYPE_CHECKING, cast
+
 from django.utils.translation import gettext as _
 
 from assessments.scoring import ScoreCard
 from frameworks.enums import Tier
+
+if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
 
 PEER_COLOUR = "#fd7e14"
 # The overall line and one line per dimension on the region history chart (Bootstrap's palette).
@@ -95,7 +100,7 @@ def radar_matplotlib(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCar
     matplotlib.rcParams["svg.hashsalt"] = "sodpa"  # stable ids: the same report renders the same bytes
     matplotlib.rcParams["font.family"] = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
     figure = Figure(figsize=(5.2, 4.6))
-    axes = figure.add_subplot(projection="polar")
+    axes = cast("PolarAxes", figure.add_subplot(projection="polar"))
     codes = [dim.code for dim in current[0].dimensions]
     angles = [2 * math.pi * i / len(codes) for i in range(len(codes))]
     axes.set_theta_offset(math.pi / 2)  # S at the top, then clockwise: as the page's Plotly radar

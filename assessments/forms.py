@@ -4,6 +4,7 @@ and one evidence note per indicator, grouped by sub-dimension, rendered with cri
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +54,7 @@ class StepForm(forms.Form):
 
     def _add_fields(self, indicator: Indicator, answer: Answer | None) -> None:
         key = field_key(indicator)
-        choices = [
+        choices: list[tuple[str, str | Promise]] = [
             (str(level.level), f"{level.level} · {LEVEL_NAMES[level.level]} — {level.text}")
             for level in indicator.levels.all()
         ]
@@ -92,7 +93,8 @@ class StepForm(forms.Form):
                         css_class="subdimension mb-4")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for indicator in self.indicators:
             seen = cleaned.get(f"{field_key(indicator)}-seen")
             if seen not in ("", None, NOT_APPLICABLE, "0", "1", "2", "3", "4"):

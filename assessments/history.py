@@ -7,7 +7,9 @@ submitted assessments (1), their framework versions with the questionnaire (5), 
 and the plan items (1).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ from assessments.models import Assessment, PlanItem, Region
 from assessments.plans import plan_progress
 from assessments.queries import batch_scorecards
 from assessments.recommendations import derive_recommendations, load_rules
-from assessments.scoring import ScoreCard
+from assessments.scoring import AnswerValue, ScoreCard
 from assessments.selectors import answer_values_for, submitted_in_order
 from frameworks.models import Framework
 
@@ -73,13 +75,15 @@ def _descriptors(framework: Framework) -> dict[str, dict]:
     }
 
 
-def indicator_diff(*, before: dict[str, int | str | None], after: dict[str, int | str | None],
+def indicator_diff(*, before: Mapping[str, AnswerValue], after: Mapping[str, AnswerValue],
                    before_framework: Framework, after_framework: Framework) -> Diff:
     """Levels per indicator code (0–4, "na" or None) of two assessments → what rose, what fell (in the
     newer assessment's questionnaire order); "not applicable", unanswered and indicators that only one
     version has are not compared."""
     old, new = _descriptors(before_framework), _descriptors(after_framework)
-    rose, fell, unchanged = [], [], 0
+    rose: list[IndicatorChange] = []
+    fell: list[IndicatorChange] = []
+    unchanged = 0
     for code, info in new.items():
         level_before, level_after = before.get(code), after.get(code)
         if not isinstance(level_before, int) or not isinstance(level_after, int) or code not in old:
@@ -115,7 +119,7 @@ def region_history(region: Region, *, tier_labels: dict[str, str]) -> dict:
     cards = batch_scorecards(assessments, frameworks=frameworks)
     ordered = [cards[a.pk] for a in assessments]
     changes = tier_changes(ordered)
-    timeline = [{"assessment": a, "card": cards[a.pk], "change": change}
+    timeline: list[dict[str, Any]] = [{"assessment": a, "card": cards[a.pk], "change": change}
                 for a, change in zip(assessments, changes, strict=True)]
     context = {"region": region, "timeline": timeline, "figure": None, "latest": None, "previous": None,
                "diff": None, "acted_on": None, "plan": None, "dimension_codes": []}

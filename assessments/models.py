@@ -1,5 +1,7 @@
 """Regions, their assessments against a framework version, and the answers."""
 
+from typing import Literal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -112,7 +114,7 @@ class Answer(models.Model):
         return f"{self.indicator.code}: {'N/A' if self.not_applicable else self.level}"
 
     @property
-    def value(self) -> int | str | None:
+    def value(self) -> int | Literal["na"] | None:
         """The answer as scoring reads it: 0–4, "na", or None when unanswered."""
         if self.not_applicable:
             return "na"

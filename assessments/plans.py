@@ -3,7 +3,9 @@ with an owner, a target date and, optionally, an indicator of a weak sub-dimensi
 should reach; the region's next assessment shows the target against the level achieved there
 (matched by indicator code, so a newer framework version still compares)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.utils.text import Truncator
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.forms import LEVEL_NAMES
 from assessments.models import Assessment, PlanItem
 from assessments.recommendations import Recommendations
+from assessments.scoring import AnswerValue
 from assessments.widgets import LeanDateInput, LeanSelect, LeanTextarea, LeanTextInput
 from frameworks.models import Framework, Indicator
 
@@ -35,7 +38,7 @@ class PlanProgress:
         return self.achieved >= self.target
 
 
-def plan_progress(items, levels: dict[str, int | str | None]) -> list[PlanProgress]:
+def plan_progress(items, levels: Mapping[str, AnswerValue]) -> list[PlanProgress]:
     """Plan items (made from an earlier assessment) with the level achieved in a newer one, given as
     indicator code → level ("na", or None when unanswered)."""
     return [PlanProgress(item=item, achieved=levels.get(item.indicator.code) if item.indicator else None)
@@ -61,7 +64,7 @@ class PlanItemForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PlanItem.Status.choices, initial=PlanItem.Status.PLANNED,
                                widget=LeanSelect)
 
-    def __init__(self, *args, indicators: list[Indicator], current: dict[str, int | str | None],
+    def __init__(self, *args, indicators: list[Indicator], current: Mapping[str, AnswerValue],
                  instance: PlanItem | None = None, **kwargs):
         self.instance = instance
         self.current = current
@@ -78,13 +81,14 @@ class PlanItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        self.fields["indicator"].choices = [("", _("— no specific indicator —"))] + [
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = [("", _("— no specific indicator —"))] + [
             (code, f"{code} {Truncator(indicator.question).chars(90)}") for code, indicator in self.indicators.items()]
-        self.fields["target_level"].choices = [("", "—")] + [(level, f"{level} {name}")
+        cast(forms.ChoiceField, self.fields["target_level"]).choices = [("", "—")] + [(level, f"{level} {name}")
                                                              for level, name in LEVEL_NAMES.items()]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "indicator" in self.errors or "target_level" in self.errors:
             return data
         code, level = data.get("indicator") or None, data.get("target_level")
@@ -100,7 +104,7 @@ class PlanItemForm(forms.Form):
         return data
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # BaseForm._post_clean, missing from the stubs
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"

@@ -71,7 +71,7 @@ def sort_rows(rows: list[Row], key: str, direction: str) -> list[Row]:
         return by_name[::-1] if direction == DESC else by_name
     scored = [row for row in by_name if row.score(key) is not None]
     unscored = [row for row in by_name if row.score(key) is None]
-    return sorted(scored, key=lambda row: row.score(key), reverse=direction == DESC) + unscored
+    return sorted(scored, key=lambda row: row.score(key) or 0.0, reverse=direction == DESC) + unscored
 
 
 def _compared_ids(rows: list[Row], requested: list[str]) -> list[int]:
@@ -89,13 +89,18 @@ def overlay_figure(rows: list[Row], frameworks: dict[int, Framework]) -> dict | 
         return None
     series = []
     for number, row in enumerate(rows):
+        if row.assessment is None or row.card is None:
+            continue  # only rows with scores are compared (_compared_ids)
         names = {d.code: d.name for d in frameworks[row.assessment.framework_id].dimensions.all()}
         trace = radar_series(card=row.card, name=row.region.name, dimension_names=names)
         line, fill = COLOURS[number % len(COLOURS)]
         trace.update({"line": {"color": line}, "fillcolor": fill})
         series.append(trace)
     # the same axes, legend and fonts as the results page's radar
-    layout = radar_figure(current=(rows[0].card, ""), previous=None, dimension_names={})["layout"]
+    first_card = rows[0].card
+    if first_card is None:
+        return None
+    layout = radar_figure(current=(first_card, ""), previous=None, dimension_names={})["layout"]
     return {"data": series, "layout": layout}
 
 
@@ -122,7 +127,7 @@ def build(regions, *, sort: str | None, direction: str | None, compare: list[str
             row.cells.append({"code": column["code"], "score": dim.score if dim else None,
                               "tier": dim.tier if dim else None})
         rows.append(row)
-    rows = sort_rows(rows, sort, direction)
+    rows = sort_rows(rows, sort or SORT_NAME, direction or ASC)  # never None here: narrowed for mypy
     compared = _compared_ids(rows, compare)
     for row in rows:
         row.compared = row.region.pk in compared

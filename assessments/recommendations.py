@@ -87,9 +87,9 @@ class Recommendations:
 def _ranked(card: ScoreCard, rules: RuleSet) -> list[RankedSubDimension]:
     scores = card.subdimension_scores()
     ranked = [
-        RankedSubDimension(subdimension=sub, score=scores[sub.code], tier=card.subdimension_tier(sub.code))
+        RankedSubDimension(subdimension=sub, score=score, tier=tier)
         for sub in rules.subdimensions
-        if scores.get(sub.code) is not None
+        if (score := scores.get(sub.code)) is not None and (tier := card.subdimension_tier(sub.code)) is not None
     ]
     # Lowest first; ties keep the questionnaire's order so the result is stable.
     return sorted(ranked, key=lambda item: item.score)

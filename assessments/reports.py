@@ -74,7 +74,7 @@ def _plan_digest(assessment_ids: list[int]) -> list:
 
 def report_state_key(*, assessment: Assessment, language: str, result: AssessmentResult | None = None) -> str:
     """The cache key of the assessment's report in `language`: a hash of everything it shows."""
-    result = result or assessment_result(assessment=assessment, with_advice=False)
+    result = result or assessment_result(assessment=assessment)
     previous = result.previous.assessment if result.previous else None
     peers = result.peers
     state = {
@@ -141,7 +141,7 @@ def report_context(*, assessment: Assessment) -> dict:
                                   levels) if previous else []
     # the radar's lines: drawn as SVG here and as PNG by the Word report (docx_report.py)
     radar_lines = {"current": (card, assessment.title),
-                   "previous": (previous_card, previous.title) if previous else None,
+                   "previous": (previous_card, previous.title) if previous and previous_card else None,
                    "dimension_names": names, "peer": (peers.medians, peer_name) if peers.enough_peers else None}
     return {
         "assessment": assessment, "region": assessment.region, "framework": framework, "card": card,

@@ -11,7 +11,6 @@ language active when the result is built.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Optional
 
 from django.utils.translation import gettext
 
@@ -27,61 +26,66 @@ from frameworks.spec import FrameworkSpec, framework_spec
 
 
 @dataclass(frozen=True)
-class AssessmentResult:
+class ScoredAssessment:
+    """An assessment with its framework version, answers and scores."""
+
     assessment: Assessment
     framework: Framework  # with its questionnaire prefetched
     spec: FrameworkSpec
     values: Mapping[str, AnswerValue]  # indicator code → 0–4, "na" or None
     card: ScoreCard
-    previous: Optional["AssessmentResult"]  # the region's previous submitted assessment (selectors)
-    advice: Recommendations | None
-    peers: PeerComparison | None
 
     @property
     def dimension_names(self) -> dict[str, str]:
         return {dimension.code: dimension.name for dimension in self.framework.dimensions.all()}
 
 
+@dataclass(frozen=True)
+class AssessmentResult(ScoredAssessment):
+    """Everything the results page, the PDF and the API show of one assessment."""
+
+    previous: ScoredAssessment | None  # the region's previous submitted assessment (selectors)
+    advice: Recommendations
+    peers: PeerComparison
+
+
 def score_assessment(*, assessment: Assessment, framework: Framework | None = None) -> ScoreCard:
     """The assessment's ScoreCard under its own framework version (answers and spec only)."""
-    framework = framework or questionnaire_of(framework=assessment.framework)
-    return score_answers(spec=framework_spec(framework=framework), answers=answer_values(assessment=assessment))
+    return scored_assessment(assessment=assessment, framework=framework).card
 
 
-def assessment_result(*, assessment: Assessment, with_previous: bool = True, with_advice: bool = True,
-                      with_peers: bool = True, framework: Framework | None = None) -> AssessmentResult:
-    """Everything known about one assessment. `framework`: the assessment's framework version with
-    its questionnaire, when the caller has it already."""
+def scored_assessment(*, assessment: Assessment, framework: Framework | None = None) -> ScoredAssessment:
+    """`framework`: the assessment's framework version with its questionnaire, when the caller has it."""
     framework = framework or questionnaire_of(framework=assessment.framework)
     spec = kept_for_published(framework=framework, what="spec", build=lambda: framework_spec(framework=framework))
     values = answer_values(assessment=assessment)
-    card = score_answers(spec=spec, answers=values)
+    return ScoredAssessment(assessment=assessment, framework=framework, spec=spec, values=values,
+                            card=score_answers(spec=spec, answers=values))
+
+
+def assessment_result(*, assessment: Assessment) -> AssessmentResult:
+    """Everything known about one assessment, in the active language."""
+    scored = scored_assessment(assessment=assessment)
     previous = None
-    if with_previous:
-        earlier = previous_submitted(assessment=assessment)
-        if earlier is not None:
-            same = earlier.framework_id == assessment.framework_id
-            previous = assessment_result(assessment=earlier, with_previous=False, with_advice=False,
-                                         with_peers=False, framework=framework if same else None)
-    advice = None
-    if with_advice:
-        advice = derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                        city_type=assessment.region.city_type)
-    peers = None
-    if with_peers:
-        names = {dimension.code: dimension.name for dimension in framework.dimensions.all()}
-        peers = compare_with_peers(region=assessment.region, card=card, dimension_names=names,
-                                   overall_name=gettext("Overall"))
-    return AssessmentResult(assessment=assessment, framework=framework, spec=spec, values=values, card=card,
-                            previous=previous, advice=advice, peers=peers)
+    earlier = previous_submitted(assessment=assessment)
+    if earlier is not None:
+        same = earlier.framework_id == assessment.framework_id
+        previous = scored_assessment(assessment=earlier, framework=scored.framework if same else None)
+    peers = compare_with_peers(region=assessment.region, card=scored.card, dimension_names=scored.dimension_names,
+                               overall_name=gettext("Overall"))
+    return AssessmentResult(**{field: getattr(scored, field) for field in ("assessment", "framework", "spec",
+                                                                            "values", "card")},
+                            previous=previous, advice=advice_of(scored=scored), peers=peers)
+
+
+def advice_of(*, scored: ScoredAssessment) -> Recommendations:
+    return derive_recommendations(card=scored.card, rules=load_rules(framework=scored.framework),
+                                  city_type=scored.assessment.region.city_type)
 
 
 def advice_for(*, assessment: Assessment) -> Recommendations:
     """The recommendations of one assessment (no previous assessment, no peers)."""
-    framework = questionnaire_of(framework=assessment.framework)
-    card = score_assessment(assessment=assessment, framework=framework)
-    return derive_recommendations(card=card, rules=load_rules(framework=framework),
-                                  city_type=assessment.region.city_type)
+    return advice_of(scored=scored_assessment(assessment=assessment))
 
 
 def scorecards(*, assessments: Iterable[Assessment]) -> dict[int, ScoreCard]:

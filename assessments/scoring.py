@@ -16,7 +16,7 @@ pandas and gives the same numbers.
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ from frameworks.enums import Tier
 from frameworks.spec import FrameworkSpec
 
 AnswerValue = int | Literal["na"] | None
-NOT_APPLICABLE = "na"
+NOT_APPLICABLE: Final = "na"
 MAX_LEVEL = 4
 TIER_ADVANCED = Tier.ADVANCED.value
 TIER_INTERMEDIATE = Tier.INTERMEDIATE.value

@@ -80,6 +80,8 @@ def _recorded_task_status(state_key: str) -> str | None:
     if record.get("status"):  # an outcome known when the task was enqueued (it ran inline)
         return record["status"]
     task_id = record.get("id")
+    if not isinstance(task_id, str):
+        return None
     try:
         result = render_report_task.get_backend().get_result(task_id)
     except (TaskResultDoesNotExist, NotImplementedError):

@@ -13,14 +13,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import access, history
-from assessments.answering import evidence_digest, save_step
+from assessments.answering import Conflict, evidence_digest, save_step
 from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
 from assessments.forms import StepForm, field_key
 from assessments.models import Assessment, Comment, PlanItem, StatusChange
 from assessments.plans import PlanItemForm, plan_indicators, plan_progress
 from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
-from assessments.results import assessment_result, score_assessment
+from assessments.results import advice_of, assessment_result, score_assessment, scored_assessment
 from assessments.templatetags.sodpa import TIER_LABELS
 from frameworks.models import Framework
 
@@ -75,7 +75,7 @@ def _progress(framework, answers) -> tuple[list[dict], int, int]:
 def _conflict_data(form: StepForm, answers, edits) -> dict:
     """The user's input kept, with the hidden 'seen' values brought up to date, so that saving
     again after reading the conflict message applies the user's choice knowingly."""
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: the form is always bound to request.POST
     for indicator in form.indicators:
         key, answer, edit = field_key(indicator), answers.get(indicator.pk), edits.get(indicator.code)
         current = "" if answer is None or answer.value is None else str(answer.value)
@@ -102,7 +102,7 @@ def questionnaire(request, assessment_id: int):
     editable = access.can_edit(request.user, assessment)
     answers = answers_by_indicator(assessment)
     status = 200
-    conflicts = []
+    conflicts: tuple[Conflict, ...] = ()
     if request.method == "POST":
         if not access.may_answer(request.user, assessment.region):
             raise PermissionDenied
@@ -217,7 +217,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
     peer_name = _("Peer median (%(kind)s)") % {"kind": assessment.region.get_kind_display()}
     figure = radar_figure(
         current=(card, assessment.title),
-        previous=(previous_card, previous.title) if previous else None,
+        previous=(previous_card, previous.title) if previous and previous_card else None,
         dimension_names=names,
         peer=(peers.medians, peer_name) if peers.enough_peers else None,
     )
@@ -260,8 +260,8 @@ def results(request, assessment_id: int):
 
 def _plan_form_inputs(assessment: Assessment) -> tuple[list, dict]:
     """The indicators a plan item may target and the assessment's current levels (by code)."""
-    result = assessment_result(assessment=assessment, with_previous=False, with_peers=False)
-    return plan_indicators(result.framework, result.advice), dict(result.values)
+    scored = scored_assessment(assessment=assessment)
+    return plan_indicators(scored.framework, advice_of(scored=scored)), dict(scored.values)
 
 
 def _planning_assessment(request, assessment_id: int) -> Assessment:
@@ -317,7 +317,7 @@ def plan_delete(request, assessment_id: int, item_id: int):
 @require_safe
 def region_history(request, region_id: int):
     region = get_object_or_404(access.regions_visible_to(request.user), pk=region_id)
-    context = history.region_history(region, tier_labels=TIER_LABELS)
+    context = history.region_history(region, tier_labels={tier: str(label) for tier, label in TIER_LABELS.items()})
     if context["diff"] is not None:
         context["diff_groups"] = [{"id": "rose", "title": _("What rose"), "rows": context["diff"].rose},
                                   {"id": "fell", "title": _("What fell"), "rows": context["diff"].fell}]

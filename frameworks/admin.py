@@ -64,10 +64,10 @@ class ReadOnlyWhenPublished:
     is the parent row)."""
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and is_editable(row=obj)
+        return super().has_change_permission(request, obj) and is_editable(row=obj)  # type: ignore[misc]  # a mixin for ModelAdmin and inlines
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and is_editable(row=obj)
+        return super().has_delete_permission(request, obj) and is_editable(row=obj)  # type: ignore[misc]  # a mixin for ModelAdmin and inlines
 
 
 class VersionedInline(ReadOnlyWhenPublished):
@@ -75,7 +75,7 @@ class VersionedInline(ReadOnlyWhenPublished):
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and is_editable(row=obj)
+        return super().has_add_permission(request, obj) and is_editable(row=obj)  # type: ignore[misc]  # a mixin for inlines
 
 
 class VersionHistoryAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
@@ -118,11 +118,12 @@ class SameVersionLinksForm(forms.ModelForm):
     links = ""
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         framework = cleaned.get("framework") or (self.instance.framework if self.instance.framework_id else None)
         linked = cleaned.get(self.links)
         if framework is not None and linked:
-            strangers = [str(row.code) for row in linked if framework_of(row=row).pk != framework.pk]
+            strangers = [str(row.code) for row in linked if framework_of(row=row) != framework]
             if strangers:
                 self.add_error(self.links, _("%(codes)s do not belong to %(framework)s.") % {
                     "codes": ", ".join(strangers), "framework": framework})

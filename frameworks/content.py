@@ -79,9 +79,8 @@ def _structure_errors(document: dict) -> list[str]:
     errors = []
     tiers = document.get("tiers") or {}
     advanced, intermediate = tiers.get("advanced"), tiers.get("intermediate")
-    if not all(isinstance(v, int | float) for v in (advanced, intermediate)) or not (
-        0 < intermediate < advanced <= 100
-    ):
+    if not (isinstance(advanced, int | float) and isinstance(intermediate, int | float)
+            and 0 < intermediate < advanced <= 100):
         errors.append(
             f"tiers: thresholds must satisfy 0 < intermediate < advanced ≤ 100, "
             f"got intermediate={intermediate!r}, advanced={advanced!r}"

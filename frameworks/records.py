@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from frameworks.models import (
@@ -24,7 +24,7 @@ from frameworks.models import (
 
 @dataclass
 class Record:
-    model: type
+    model: type[models.Model]
     pk: int
     fields: dict
     foreign: dict = field(default_factory=dict)  # field name → (model, local pk)
@@ -37,7 +37,7 @@ def _texts(prefix: str, text: dict) -> dict:
 
 class _Counter:
     def __init__(self) -> None:
-        self.next = defaultdict(lambda: 1)
+        self.next: defaultdict[type, int] = defaultdict(lambda: 1)
 
     def __call__(self, model: type) -> int:
         pk = self.next[model]
@@ -137,15 +137,17 @@ def fixture_objects(records: list[Record]) -> list[dict]:
 def create_framework(records: list[Record]) -> Framework:
     """Save the records as new rows (new primary keys); returns the framework."""
     saved: dict[tuple[type, int], int] = {}
-    framework = None
+    framework: Framework | None = None
     for record in records:
         foreign = {f"{name}_id": saved[target] for name, target in record.foreign.items()}
-        instance = record.model.objects.create(**record.fields, **foreign)
+        instance = record.model._default_manager.create(**record.fields, **foreign)
         saved[(record.model, record.pk)] = instance.pk
         for name, (model, local_pks) in record.many.items():
             getattr(instance, name).set([saved[(model, local_pk)] for local_pk in local_pks])
-        if record.model is Framework:
+        if isinstance(instance, Framework):
             framework = instance
+    if not isinstance(framework, Framework):
+        raise ValueError("The records hold no framework.")
     if framework.status == Framework.Status.PUBLISHED and framework.published_at is None:
         framework.published_at = timezone.now()
         framework.save(update_fields=["published_at"])

@@ -142,7 +142,7 @@ def publish(*, framework: Framework, user=None) -> Framework:
         framework.status = Framework.Status.PUBLISHED
         framework.published_at = timezone.now()
         if user is not None:
-            framework._history_user = user
+            framework._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
         framework.save(update_fields=["status", "published_at"])
     return framework
 

@@ -11,6 +11,7 @@ TASKS_BACKEND  "immediate" (default: background work runs inline) or "database" 
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -109,8 +110,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "sodpa_portal.wsgi.application"
 
 
-def _database_settings() -> dict:
-    config = dj_database_url.config(
+def _database_settings() -> dict[str, Any]:
+    config: dict[str, Any] = dj_database_url.config(  # type: ignore[assignment]  # a TypedDict of these keys
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
     )
@@ -170,14 +171,14 @@ STORAGES = {
 # The shared cache (peer tables, computed results, rate limits): every worker and app server sees the
 # same entries. The database by default (table `sodpa_cache`, made by `createcachetable`); Redis
 # when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
-SHARED_CACHE = (
+SHARED_CACHE: dict[str, Any] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
      "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sodpa")}
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sodpa_cache",
           "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4}}
 )
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": SHARED_CACHE,
     # Rendered PDF reports, keyed by the assessment's state (assessments/reports.py).
     "reports": {

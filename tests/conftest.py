@@ -1,16 +1,47 @@
+"""Shared fixtures and the suite's settings.
+
+- Hypothesis: the "ci" profile (no deadline, derandomised, examples printed) is active when CI=true and
+  in `make test` (HYPOTHESIS_PROFILE=ci); the "dev" profile otherwise. No test may depend on timing.
+- The real SODPA framework is loaded once per session, into the test database itself (`django_db_setup`
+  below): every test sees it and its rollback keeps it. Transactional tests (transaction=True,
+  live_server) flush the database when they end, so the `sodpa` fixture reloads it when it is missing;
+  pytest-django runs transactional tests after the others, so that happens only among them.
+- `@pytest.mark.postgres` marks what depends on the database engine (locking, concurrency, backup and
+  restore, constraints, query counts, atomicity): `make test-postgres` runs only those."""
+
+import os
+
 import pytest
-from django.core.management import call_command
+from hypothesis import HealthCheck, Verbosity, settings
 
 from assessments.published import forget_published
 from frameworks.models import Framework
 from tests.factories import RegionFactory, UserFactory
+from tests.helpers import load_sodpa, sodpa_framework
+
+# The examples of a failing test are printed with the seed to reproduce them (print_blob); `derandomize`
+# makes every run explore the same examples, so a CI run can be repeated exactly.
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, print_blob=True, verbosity=Verbosity.normal,
+    # Database-backed examples are slow on a shared 2-core machine: that is the machine, not the data.
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Create the test database as pytest-django does, then load the real framework once."""
+    with django_db_blocker.unblock():
+        load_sodpa()
 
 
 @pytest.fixture
 def sodpa(db) -> Framework:
-    """The real SODPA framework, loaded from the committed fixture."""
-    call_command("loaddata", "sodpa-2023", verbosity=0)
-    return Framework.objects.get(code="sodpa-2023", version=1)
+    """The real SODPA framework (sodpa-2023 version 1), from the committed fixture. Loaded once per
+    session; reloaded only after a transactional test has flushed the database."""
+    return sodpa_framework()
 
 
 @pytest.fixture
@@ -32,11 +63,18 @@ def people(db):
     return {"own": own, "other": other, **users}
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
 @pytest.fixture(autouse=True)
-def empty_report_cache():
-    """Each test starts without cached PDFs or peer tables (primary keys are reused between tests)."""
+def empty_caches(request):
+    """Each test starts without cached PDFs, peer tables or kept questionnaires (primary keys are
+    reused between tests). The shared cache is a table of the test database: emptied only by tests
+    that may use the database."""
     from django.core.cache import caches
 
     caches["reports"].clear()
-    caches["default"].clear()  # the shared cache (peer tables…): ids are reused between tests
     forget_published()
+    if request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("_django_db_helper")  # the test's database, as its marker or fixtures ask
+        caches["default"].clear()

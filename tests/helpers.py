@@ -1,7 +1,29 @@
 """Small helpers shared by the view tests."""
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
+from django.core.management import call_command
+from django.test import override_settings
+
 from assessments.models import Answer, Assessment
-from frameworks.models import Indicator
+from frameworks.models import Framework, Indicator
+
+SODPA_CODE, SODPA_VERSION = "sodpa-2023", 1
+
+
+def load_sodpa() -> Framework:
+    """Load the committed fixture of the real framework (idempotent: rows keep their primary keys)."""
+    call_command("loaddata", SODPA_CODE, verbosity=0)
+    return Framework.objects.get(code=SODPA_CODE, version=SODPA_VERSION)
+
+
+def sodpa_framework() -> Framework:
+    """The real framework: already in the database (loaded once per session), or loaded again when a
+    transactional test has flushed the database."""
+    framework = Framework.objects.filter(code=SODPA_CODE, version=SODPA_VERSION).first()
+    return framework if framework is not None else load_sodpa()
 
 
 def fill(assessment: Assessment, level: int = 2, *, skip: int = 0) -> list[Indicator]:
@@ -63,3 +85,24 @@ def form_data_from_html(html: str, form_id: str = "questionnaire-form") -> dict:
     reader = Reader()
     reader.feed(html)
     return reader.data
+
+
+@contextlib.contextmanager
+def stalled_pdf_engine() -> Iterator[None]:
+    """Inside: the PDF engine never finishes, and the time limit is 10 ms. Tests of the time limit meet
+    it whatever the machine's load, instead of betting that a real render takes longer than 10 ms."""
+    from assessments import reports
+
+    release, original = threading.Event(), reports.html_to_pdf
+
+    def never_finishes(html: str) -> bytes:
+        release.wait(60)
+        raise RuntimeError("a stalled render, released when the test is over")
+
+    reports.html_to_pdf = never_finishes
+    try:
+        with override_settings(REPORT_TIMEOUT_SECONDS=0.01):
+            yield
+    finally:
+        reports.html_to_pdf = original
+        release.set()

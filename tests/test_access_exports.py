@@ -1,10 +1,6 @@
-"""Role × download × own/other region for the data exports and the portfolio (the scope matrix of
-test_access.py): anonymous → the sign-in page; the region's official, consultant and admin → the
-file; anyone else → 404, the data not disclosed."""
+"""Downloads: file names, a bad `part`, read-only. Who gets which file is the rule table's
+(tests/test_access_rules.py)."""
 
-import io
-
-import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -13,19 +9,6 @@ from tests.factories import AssessmentFactory
 from tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["official", "other_official", "consultant", "other_consultant", "admin", "nobody"]
-SEES_OWN = {"official", "consultant", "admin"}
-SEES_OTHER = {"other_official", "other_consultant", "admin"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# url name, query string, content type
-ASSESSMENT_DOWNLOADS = [
-    ("assessment_export_xlsx", "", XLSX),
-    ("assessment_export_csv", "?part=answers", "text/csv; charset=utf-8"),
-    ("assessment_export_csv", "?part=scores", "text/csv; charset=utf-8"),
-]
-PORTFOLIO_URLS = [("portfolio", ""), ("portfolio_export_xlsx", ""), ("portfolio_export_csv", "?part=answers"),
-                  ("portfolio_export_csv", "?part=scores")]
 
 
 @pytest.fixture
@@ -37,57 +20,6 @@ def setup(sodpa, people):
     other = AssessmentFactory(region=people["other"], framework=sodpa, title="Other draft")
     fill(other, 1, skip=5)
     return {**people, "submitted": submitted, "draft": draft, "other_draft": other}
-
-
-def text_of(response) -> str:
-    """The downloaded file as text (both sheets of an XLSX)."""
-    if response["Content-Type"] == XLSX:
-        book = openpyxl.load_workbook(io.BytesIO(response.content))
-        return "\n".join(str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                         for value in row)
-    return response.content.decode("utf-8-sig")
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("url_name", "query", "content_type"), ASSESSMENT_DOWNLOADS)
-def test_assessment_downloads_are_scoped(client, setup, role, url_name, query, content_type):
-    client.force_login(setup[role])
-    for key, visible in (("draft", role in SEES_OWN), ("submitted", role in SEES_OWN),
-                         ("other_draft", role in SEES_OTHER)):
-        assessment = setup[key]
-        response = client.get(reverse(url_name, args=[assessment.pk]) + query)
-        if visible:
-            assert response.status_code == 200
-            assert response["Content-Type"] == content_type
-            assert response["Content-Disposition"].startswith(
-                f'attachment; filename="sodpa-assessment-{assessment.pk}')
-            assert assessment.title in text_of(response)
-        else:
-            assert response.status_code == 404
-            assert assessment.title not in response.content.decode("utf-8", "replace")
-
-
-@pytest.mark.parametrize(("url_name", "query"), [(name, query) for name, query, _ in ASSESSMENT_DOWNLOADS]
-                         + PORTFOLIO_URLS)
-def test_anonymous_users_are_sent_to_sign_in(client, setup, url_name, query):
-    args = [setup["submitted"].pk] if url_name.startswith("assessment_") else []
-    response = client.get(reverse(url_name, args=args) + query)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("url_name", "query"), PORTFOLIO_URLS)
-def test_the_portfolio_holds_only_the_users_regions(client, setup, role, url_name, query):
-    client.force_login(setup[role])
-    response = client.get(reverse(url_name) + query)
-    assert response.status_code == 200
-    text = response.content.decode() if url_name == "portfolio" else text_of(response)
-    assert ("苏州工业园区" in text) == (role in SEES_OWN)
-    assert ("黄山市" in text) == (role in SEES_OTHER)
-    if url_name != "portfolio":
-        assert ("Own draft" in text) == (role in SEES_OWN)
-        assert ("Other draft" in text) == (role in SEES_OTHER)
 
 
 def test_download_file_names_keep_the_chinese_region_name(client, setup):

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from api import endpoints
 from api.models import ApiToken
+from assessments.benchmarks import peer_benchmarks
 from assessments.models import Assessment, Region
 from frameworks.export import export_document
 from frameworks.models import Case, FeatureScene, Framework, SceneType, SubDimension, TierAdvice
@@ -303,7 +304,7 @@ def test_benchmarks_pass_the_filters_and_give_the_aggregates(world, monkeypatch)
         calls.append({"regions_qs": regions_qs, "kind": kind, "city_type": city_type, "tier": tier})
         return {"count": 7, "overall": STATS, "dimensions": dict.fromkeys("SODPA", STATS)}
 
-    monkeypatch.setattr(endpoints, "_peer_benchmarks", lambda: fake)
+    monkeypatch.setattr(endpoints, "peer_benchmarks", fake)
     data = get_json("/api/benchmarks?kind=city&city_type=port&tier=advanced", world["official"])
     assert calls == [{"regions_qs": None, "kind": "city", "city_type": "port", "tier": "advanced"}]
     assert data == {"filters": {"kind": "city", "city_type": "port", "tier": "advanced"}, "count": 7,
@@ -313,38 +314,20 @@ def test_benchmarks_pass_the_filters_and_give_the_aggregates(world, monkeypatch)
     assert calls[-1] == {"regions_qs": None, "kind": None, "city_type": None, "tier": None}
 
 
-def test_benchmarks_of_a_small_group_give_no_figures(world, monkeypatch):
-    monkeypatch.setattr(endpoints, "_peer_benchmarks",
-                        lambda: lambda **filters: {"count": 3, "enough_peers": False})
-    assert get_json("/api/benchmarks?kind=park", world["official"]) == {
-        "filters": {"kind": "park", "city_type": None, "tier": None}, "count": 3, "enough_peers": False,
-        "overall": None, "dimensions": None}
-
-
 @pytest.mark.parametrize("query", ["kind=country", "city_type=capital", "tier=expert"])
 def test_benchmarks_refuse_unknown_filters(world, query):
     assert get(f"/api/benchmarks?{query}", token_for(world["official"])).status_code == 422
 
 
-def test_benchmarks_without_the_benchmarks_module_answer_503(world, monkeypatch):
-    monkeypatch.setattr(endpoints, "_peer_benchmarks", lambda: None)
-    response = get("/api/benchmarks", token_for(world["official"]))
-    assert (response.status_code, response.json()) == (503, {"detail": "Benchmarks are not available yet."})
-
-
-def test_benchmarks_with_the_real_module(world):
-    benchmarks = pytest.importorskip(
-        "assessments.benchmarks", reason="assessments/benchmarks.py (peer_benchmarks) is not written yet")
+def test_benchmarks_of_a_small_group_give_no_figures(world):
     data = get_json("/api/benchmarks", world["official"])
-    expected = benchmarks.peer_benchmarks()
+    expected = peer_benchmarks()
     assert data["count"] == expected["count"] == 2  # the latest submitted assessment of each region
     assert data["enough_peers"] is False and data["overall"] is None and data["dimensions"] is None
     assert "黄山市" not in json.dumps(data, ensure_ascii=False)
 
 
-def test_benchmarks_of_five_peers_with_the_real_module(world, sodpa):
-    pytest.importorskip(
-        "assessments.benchmarks", reason="assessments/benchmarks.py (peer_benchmarks) is not written yet")
+def test_benchmarks_of_five_peers(world, sodpa):
     Assessment.objects.all().delete()
     for level in range(5):  # five cities scoring 0, 25, 50, 75 and 100 everywhere
         region = RegionFactory(name=f"城市{level}", kind="city", city_type="port")
@@ -597,6 +580,7 @@ def count_queries(path: str, token: str) -> int:
     return len(queries)
 
 
+@pytest.mark.postgres
 def test_lists_run_a_constant_number_of_queries(world, sodpa):
     """Lists score their assessments in one pandas pass, not one score per assessment."""
     own = world["own"]

@@ -12,7 +12,9 @@ from django.test import Client
 
 from assessments.models import Assessment, Region
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory
-from tests.helpers import fill
+from tests.helpers import fill, sodpa_framework
+
+pytestmark = pytest.mark.postgres  # locking, concurrency, backup and restore
 
 
 def all_scores() -> dict[int, dict]:
@@ -26,10 +28,7 @@ def all_scores() -> dict[int, dict]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_taken_under_load_restores_to_identical_scores(live_server, tmp_path):
-    call_command("loaddata", "sodpa-2023", verbosity=0)
-    from frameworks.models import Framework
-
-    framework = Framework.objects.get(code="sodpa-2023")
+    framework = sodpa_framework()  # the flush of an earlier transactional test may have removed it
     user = UserFactory(username="loadtester")
     for number in range(6):
         region = RegionFactory(name=f"备份测试区{number}")

@@ -66,6 +66,7 @@ def assessments(sodpa):
     }
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_batch_equals_the_single_path_for_every_assessment(sodpa, assessments):
     spec = framework_spec(framework=framework_with_questionnaire(sodpa.pk))
@@ -122,6 +123,7 @@ def test_batch_golden_values(sodpa, assessments):
     assert not math.isnan(partial["P"])
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_batch_matches_the_score_command(sodpa, assessments):
     spec = framework_spec(framework=framework_with_questionnaire(sodpa.pk))

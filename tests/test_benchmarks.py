@@ -24,7 +24,7 @@ from assessments.results import score_assessment
 from frameworks.models import Indicator
 from tests.factories import AssessmentFactory, RegionFactory, build_framework
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2024, 3, 1, 10, 0, tzinfo=SHANGHAI)

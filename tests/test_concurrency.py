@@ -15,6 +15,8 @@ from frameworks.models import Indicator
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory
 from tests.helpers import form_data_from_html
 
+pytestmark = pytest.mark.postgres  # locking, concurrency, backup and restore
+
 
 @pytest.mark.django_db(transaction=True)
 def test_sixteen_concurrent_savers_never_meet_a_locked_database(sodpa):

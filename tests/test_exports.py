@@ -126,6 +126,7 @@ def test_scores_frame_has_overall_dimension_and_subdimension_rows(sodpa, people)
     assert set(blank["status"]) == {"draft"}
 
 
+@pytest.mark.postgres
 def test_tables_take_a_constant_number_of_queries(sodpa, people):
     counts = []
     for size in (1, 5):

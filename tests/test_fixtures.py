@@ -67,6 +67,7 @@ def assert_bilingual(obj, *fields: str) -> None:
 # --- the questionnaire ---------------------------------------------------------------------------
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_the_fixture_is_one_published_framework(sodpa):
     assert list(Framework.objects.values_list("code", "version", "status")) == [

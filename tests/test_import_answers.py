@@ -199,6 +199,7 @@ def printed_scores(assessment_id: int) -> dict:
 # --- importing ------------------------------------------------------------------------------------
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
 def test_a_file_becomes_a_draft_assessment_whose_id_is_the_last_line(
@@ -666,6 +667,7 @@ def existing(sodpa):
     return assessment
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "content", "options", "problems"), BAD_FILES)
 def test_bad_input_is_refused_naming_the_problem_and_nothing_is_written(
@@ -691,6 +693,7 @@ def test_bad_input_is_refused_naming_the_problem_and_nothing_is_written(
     assert counts() == before
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_submitting_with_unanswered_indicators_is_refused(

@@ -15,7 +15,7 @@ from assessments.models import Answer, Assessment
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory, build_framework
 from tests.helpers import fill
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 DAY = timezone.timedelta(days=1)
 

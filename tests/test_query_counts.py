@@ -9,7 +9,7 @@ from assessments.models import Assessment
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory, build_framework
 from tests.helpers import fill
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 # A repeated view: session and user (2), the page's own reads, the session's idle-expiry save (3).
 WARM_QUERIES = {"dashboard": 14, "questionnaire": 14, "results": 19}

@@ -71,6 +71,7 @@ def test_not_applicable_only_where_allowed(client, people, draft):
     assert draft.answers.get(indicator=allowed).not_applicable is True
 
 
+@pytest.mark.postgres
 def test_a_stale_save_is_refused_naming_what_changed_and_keeping_the_input(client, people, draft):
     colleague = people["admin"]
     client.force_login(people["official"])
@@ -102,6 +103,7 @@ def test_a_stale_save_is_refused_naming_what_changed_and_keeping_the_input(clien
     assert draft.answers.get(indicator__code="S2.1").level == 2
 
 
+@pytest.mark.postgres
 def test_a_stale_page_does_not_overwrite_answers_it_did_not_change(client, people, draft):
     client.force_login(people["official"])
     page = step_post_data(client.get(url(draft)))
@@ -134,6 +136,7 @@ def test_a_submitted_assessment_is_read_only(client, people, draft):
     assert [str(m) for m in response.context["messages"]] == [expected]
 
 
+@pytest.mark.postgres
 def test_only_a_complete_assessment_can_be_submitted(client, people, draft):
     fill(draft, 2, skip=1)
     client.force_login(people["official"])

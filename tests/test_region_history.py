@@ -16,7 +16,7 @@ from assessments.models import Answer, Assessment, PlanItem
 from frameworks.models import Indicator
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory, build_framework
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # S: S1 (S1.1, S1.2), S2 (S2.1); O: O1 (O1.1, O1.2), O2 (O2.1); every weight 1

@@ -18,7 +18,7 @@ from assessments.models import Answer
 from assessments.reports import report_state_key
 from assessments.tasks import render_report_task
 from tests.factories import AssessmentFactory
-from tests.helpers import fill
+from tests.helpers import fill, stalled_pdf_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -94,15 +94,17 @@ def test_with_the_immediate_backend_prepare_renders_at_once_and_the_download_is_
     assert not DBTaskResult.objects.exists()
 
 
-@override_settings(TASKS=IMMEDIATE, REPORT_TIMEOUT_SECONDS=0.01)
+@override_settings(TASKS=IMMEDIATE)
 def test_with_the_immediate_backend_a_failing_render_answers_failed(official, assessment):
     url = urls(assessment)
-    answer = official.post(url["report_prepare"]).json()
+    with stalled_pdf_engine():
+        answer = official.post(url["report_prepare"]).json()
     assert answer == {"status": "failed", "message": FAILED_MESSAGE}
     assert official.get(url["report_status"]).json()["status"] == "failed"
     assert cached_pdf(assessment) is None
 
 
+@pytest.mark.postgres
 def test_with_the_database_backend_prepare_queues_once_and_a_worker_renders(database_backend, official, assessment):
     url = urls(assessment)
     answer = official.post(url["report_prepare"])
@@ -127,6 +129,7 @@ def test_with_the_database_backend_prepare_queues_once_and_a_worker_renders(data
     assert download.content.startswith(b"%PDF")
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_command_as_in_production_committed_rows_and_fresh_connections(sodpa, people):
     assessment = AssessmentFactory(region=people["own"], framework=sodpa)
@@ -166,7 +169,7 @@ def test_a_failing_render_in_the_worker_gives_failed_with_a_message_and_caches_n
         database_backend, official, assessment):
     url = urls(assessment)
     assert official.post(url["report_prepare"]).json()["status"] == "pending"
-    with override_settings(REPORT_TIMEOUT_SECONDS=0.01):
+    with stalled_pdf_engine():
         run_worker_once()
     assert DBTaskResult.objects.get().status == "FAILED"
     assert official.get(url["report_status"]).json() == {"status": "failed", "message": FAILED_MESSAGE}

@@ -141,6 +141,7 @@ def post_change(client, obj, **changes):
 # --- new draft version -----------------------------------------------------------------------------
 
 
+@pytest.mark.postgres
 def test_a_new_draft_copies_everything_as_the_next_version(sodpa, people):
     before = export_document(framework=sodpa)
     draft = new_draft_version(framework=sodpa, user=people["admin"])
@@ -310,6 +311,7 @@ def test_publishing_a_draft_with_four_descriptors_fails_naming_the_indicator(adm
     assert (draft.status, draft.published_at) == ("draft", None)
 
 
+@pytest.mark.postgres
 def test_publishing_names_every_problem_and_refuses_a_published_version(sodpa):
     draft = new_draft_version(framework=sodpa)
     LevelDescriptor.objects.filter(indicator=indicator(draft, "S1.1"), level=0).delete()
@@ -338,6 +340,7 @@ def score_json(assessment_id: int, *extra) -> str:
     return run("score", assessment_id, "--format", "json", *extra)
 
 
+@pytest.mark.postgres
 def test_a_new_weight_changes_only_assessments_submitted_afterwards(admin_client, client, sodpa, people,
                                                                      tmp_path):
     own, other = people["own"], people["other"]
@@ -456,6 +459,7 @@ def edited(document: dict) -> dict:
     return document
 
 
+@pytest.mark.postgres
 def test_export_edit_import_round_trips_exactly(exported, tmp_path):
     document = edited(exported)
     document["version"] = 42  # the file's own number does not matter
@@ -502,6 +506,7 @@ def _swapped_tiers(document):
           "A4.3: levels must be exactly five descriptors for levels 0, 1, 2, 3, 4 in order"]),
     ],
 )
+@pytest.mark.postgres
 def test_an_invalid_file_is_refused_naming_each_problem_and_nothing_is_written(exported, tmp_path, breakages,
                                                                                problems):
     document = copy.deepcopy(exported)
@@ -546,6 +551,7 @@ def version_two(exported, tmp_path) -> Framework:
     return Framework.objects.get(code=CODE, version=2)
 
 
+@pytest.mark.postgres
 def test_a_draft_assessment_moves_with_its_answers_by_indicator_code(sodpa, people, version_two):
     assessment = AssessmentFactory(region=people["own"], framework=sodpa)
     fill(assessment, 3)
@@ -570,6 +576,7 @@ def test_a_draft_assessment_moves_with_its_answers_by_indicator_code(sodpa, peop
     assert json.loads(score_json(assessment.pk))["completion"] == 58 / 60
 
 
+@pytest.mark.postgres
 def test_a_submitted_assessment_is_never_moved(sodpa, people, version_two):
     assessment = AssessmentFactory(region=people["own"], framework=sodpa, status="submitted",
                                    submitted_at=timezone.now())

@@ -13,12 +13,12 @@ TIER_CLASSES = {tier.value: tier.badge_class for tier in Tier}
 
 @register.filter
 def tier_label(tier: str | None) -> str:
-    return TIER_LABELS.get(tier, _("No score")) if tier else _("No score")
+    return str(TIER_LABELS.get(tier, _("No score")) if tier else _("No score"))
 
 
 @register.filter
 def tier_badge(tier: str | None):
-    return format_html('<span class="badge {} tier-{}">{}</span>', TIER_CLASSES.get(tier, "text-bg-secondary"),
+    return format_html('<span class="badge {} tier-{}">{}</span>', TIER_CLASSES.get(tier or "", "text-bg-secondary"),
                        tier or "none", tier_label(tier))
 
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from frameworks.models import Framework
+from tests.helpers import sodpa_framework
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -75,7 +75,7 @@ def artifacts():
 
 @pytest.fixture
 def sodpa_live(live_server, transactional_db) -> Framework:
-    """The real SODPA framework in the database the live server reads."""
-    call_command("loaddata", "sodpa-2023", verbosity=0)
-    return Framework.objects.get(code="sodpa-2023", version=1)
+    """The real SODPA framework in the database the live server reads (reloaded after the previous
+    transactional test flushed it)."""
+    return sodpa_framework()
 

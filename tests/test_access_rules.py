@@ -1,0 +1,363 @@
+"""Who can DO what: one rule table, checked three ways for every persona × action × own/other region.
+
+1. The predicate in assessments/access.py gives the table's answer.
+2. The view does it: a permitted POST changes the database as the user asked (a page or file shows
+   the assessment); a refused one answers 403 inside one's regions, 404 outside them (existence is not
+   disclosed), a sign-in redirect when signed out, and changes nothing.
+3. Every URL pattern is in `URLS` (`test_every_url_pattern_is_in_the_table`): a new view cannot
+   escape the table.
+
+The world: two regions, "own" (the official's and the consultant's) and "other" (where they have no
+role). In each: a complete draft, a submitted assessment and a plan item on the draft."""
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from assessments import access
+from assessments.models import Answer, Assessment, Comment, PlanItem
+from tests.factories import AssessmentFactory, UserFactory
+from tests.helpers import fill, step_post_data
+
+pytestmark = pytest.mark.django_db
+
+# --- The rule table -------------------------------------------------------------------------------
+
+ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", "plan_add", "plan_edit", "plan_delete")
+PLAN = {"plan_add", "plan_edit", "plan_delete"}
+# What each role in a region may do there.
+ROLE_CAN: dict[str | None, set[str]] = {
+    "official": {"see", "create", "answer", "submit", "comment", *PLAN},
+    "consultant": {"see", "comment", "reopen"},
+    "admin": set(ACTIONS),
+    None: set(),  # no role in the region: 404 for everything
+}
+
+# THE ADMIN ROWS, in one place. Today `is_staff` grants the "admin" role in every region. When staff stop
+# getting tenant access (issue 11: admins see only regions they are members of; in this world the admin
+# is a member of none), change this one line to `None`: every admin expectation below follows.
+ADMIN_ROLE_IN_EVERY_REGION: str | None = "admin"
+
+# persona → their role in the "own" and the "other" region. Signed-out personas meet the sign-in page.
+ROLES: dict[str, dict[str, str | None]] = {
+    "official": {"own": "official", "other": None},
+    "consultant": {"own": "consultant", "other": None},
+    "admin": {"own": ADMIN_ROLE_IN_EVERY_REGION, "other": ADMIN_ROLE_IN_EVERY_REGION},
+    "nobody": {"own": None, "other": None},
+}
+SIGNED_OUT = ("anonymous", "deactivated")  # the deactivated user is an official of "own"
+PERSONAS = (*ROLES, *SIGNED_OUT)
+RELATIONS = ("own", "other")
+
+
+def may(persona: str, action: str, relation: str) -> bool:
+    return action in ROLE_CAN[ROLES[persona][relation]]
+
+
+def expected_status(persona: str, action: str, relation: str) -> str:
+    if persona in SIGNED_OUT:
+        return "sign-in"
+    if ROLES[persona][relation] is None:
+        return "404"
+    return "done" if may(persona, action, relation) else "403"
+
+
+# url name → the action it performs (None: not a per-region action; covered where named).
+URLS: dict[str, str | None] = {
+    "dashboard": None, "portfolio": None, "portfolio_export_xlsx": None, "portfolio_export_csv": None,  # lists
+    "portfolio_report_pdf": None,
+    "create_assessment": "create",
+    "questionnaire": "answer",  # GET: "see"
+    "submit": "submit", "reopen": "reopen", "comment": "comment",
+    "results": "see", "report_pdf": "see", "report_docx": "see", "report_prepare": "see", "report_status": "see",
+    "assessment_export_xlsx": "see", "assessment_export_csv": "see", "region_history": "see",
+    "plan_add": "plan_add", "plan_edit": "plan_edit", "plan_delete": "plan_delete",
+    "api_tokens": None,  # the user's own tokens, whatever their regions: tests/test_api.py
+}
+# Public or framework-provided pages with their own tests (Django's auth views, language switch).
+OUTSIDE_THE_TABLE = {"login", "logout", "password_change", "password_change_done", "password_reset",
+                     "password_reset_done", "password_reset_confirm", "password_reset_complete", "set_language"}
+# The JSON API (401 rather than a sign-in redirect): tests/test_api.py and tests/test_api_schema.py.
+OUTSIDE_THE_TABLE |= {"api_frameworks", "api_framework_version", "api_regions", "api_region",
+                      "api_region_assessments", "api_region_history", "api_assessment", "api_assessment_scores",
+                      "api_assessment_recommendations", "api_benchmarks", "openapi-json", "openapi-view",
+                      "api-root", "api_token_revoke"}
+# The methods each view answers; every other one gets 405.
+POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN}
+GET_ONLY = {"dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "portfolio_report_pdf",
+            "results", "report_pdf", "report_docx", "report_status", "assessment_export_xlsx", "assessment_export_csv",
+            "region_history"}
+
+
+def named_patterns(patterns=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("admin/"):
+                continue  # the admin site: staff only, guarded by Django itself (test_the_admin_site_is_for_staff_only)
+            yield from named_patterns(pattern.url_patterns)
+        else:
+            yield pattern.name
+
+
+def test_every_url_pattern_is_in_the_table():
+    assert set(named_patterns()) - OUTSIDE_THE_TABLE == set(URLS), "add new URL patterns to URLS"
+    assert set(URLS) >= POST_ONLY | GET_ONLY
+
+
+# --- The world ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def world(sodpa, people):
+    things = {}
+    for relation in RELATIONS:
+        region = people[relation]
+        draft = AssessmentFactory(region=region, framework=sodpa, title=f"{relation} draft")
+        fill(draft, 2)
+        submitted = AssessmentFactory(region=region, framework=sodpa, title=f"{relation} submitted",
+                                      status=Assessment.Status.SUBMITTED)
+        fill(submitted, 3)
+        item = PlanItem.objects.create(assessment=draft, action=f"{relation} plan item", owner="数据资源局",
+                                       target_date="2026-12-31")
+        things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item}
+    deactivated = UserFactory(username="deactivated", is_active=False)
+    people["own"].officials.add(deactivated)
+    return {**people, "deactivated": deactivated, **things}
+
+
+def client_for(world, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(world[persona])
+    return client
+
+
+# --- 1. The predicates ----------------------------------------------------------------------------
+
+def predicate(action: str, user, things: dict) -> bool:
+    draft, submitted, region = things["draft"], things["submitted"], things["region"]
+    return {
+        "see": access.regions_visible_to(user).filter(pk=region.pk).exists(),
+        "create": access.can_create_assessment(user, region),
+        "answer": access.can_edit(user, draft),
+        "submit": access.can_submit(user, draft),
+        "reopen": access.can_reopen(user, submitted),
+        "comment": access.can_comment(user, draft),
+        "plan_add": access.may_answer(user, region),
+        "plan_edit": access.may_answer(user, region),
+        "plan_delete": access.may_answer(user, region),
+    }[action]
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("persona", ROLES)
+def test_the_access_predicates_follow_the_table(world, persona, relation):
+    got = {action: predicate(action, world[persona], world[relation]) for action in ACTIONS}
+    assert got == {action: may(persona, action, relation) for action in ACTIONS}
+
+
+def test_the_role_predicates_refuse_what_the_status_forbids(world):
+    """Answering and submitting need a draft, reopening a submitted assessment, whoever asks."""
+    for persona in ROLES:
+        user, own = world[persona], world["own"]
+        assert not access.can_edit(user, own["submitted"]) and not access.can_submit(user, own["submitted"])
+        assert not access.can_reopen(user, own["draft"])
+
+
+# --- 2. The views: writes -------------------------------------------------------------------------
+
+def answer_s1_1(world, things):
+    """The S step as the page renders it, with S1.1 moved from level 2 to 4."""
+    reader = Client()  # the region's own official reads the page
+    reader.force_login(world["official" if things is world["own"] else "other_official"])
+    url = reverse("questionnaire", args=[things["draft"].pk]) + "?step=S"
+    data = step_post_data(reader.get(url))
+    data["i_S1_1-level"] = "4"
+    return url, data
+
+
+def plan_form(prefix: str, action: str) -> dict:
+    values = {"action": action, "owner": "数据资源局", "target_date": "2027-06-30", "indicator": "",
+              "target_level": "", "status": "planned"}
+    return {f"{prefix}-{key}": value for key, value in values.items()}
+
+
+def perform(action: str, world, things, client: Client):
+    """Do `action` on `things` through the view; returns (response, did_it_happen)."""
+    draft, submitted, item = things["draft"], things["submitted"], things["plan_item"]
+    if action == "create":
+        response = client.post(reverse("create_assessment", args=[things["region"].pk]), {"title": "规则表新建"})
+        return response, lambda: Assessment.objects.filter(region=things["region"], title="规则表新建").exists()
+    if action == "answer":
+        url, data = answer_s1_1(world, things)
+        response = client.post(url, data)
+        return response, lambda: Answer.objects.get(assessment=draft, indicator__code="S1.1").level == 4
+    if action == "submit":
+        response = client.post(reverse("submit", args=[draft.pk]))
+        return response, lambda: Assessment.objects.get(pk=draft.pk).is_submitted
+    if action == "reopen":
+        response = client.post(reverse("reopen", args=[submitted.pk]), {"note": "请补充证据"})
+        return response, lambda: not Assessment.objects.get(pk=submitted.pk).is_submitted
+    if action == "comment":
+        response = client.post(reverse("comment", args=[draft.pk]), {"text": "规则表评论"})
+        return response, lambda: Comment.objects.filter(assessment=draft, text="规则表评论").exists()
+    if action == "plan_add":
+        response = client.post(reverse("plan_add", args=[draft.pk]), plan_form("plan", "新增的行动"))
+        return response, lambda: PlanItem.objects.filter(assessment=draft, action="新增的行动").exists()
+    if action == "plan_edit":
+        response = client.post(reverse("plan_edit", args=[draft.pk, item.pk]),
+                               plan_form(f"plan-{item.pk}", "改过的行动"))
+        return response, lambda: PlanItem.objects.get(pk=item.pk).action == "改过的行动"
+    assert action == "plan_delete"
+    response = client.post(reverse("plan_delete", args=[draft.pk, item.pk]))
+    return response, lambda: not PlanItem.objects.filter(pk=item.pk).exists()
+
+
+WRITES = [action for action in ACTIONS if action != "see"]
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", WRITES)
+def test_each_write_happens_exactly_when_the_table_allows_it(world, action, persona, relation):
+    things = world[relation]
+    response, happened = perform(action, world, things, client_for(world, persona))
+    outcome = expected_status(persona, action, relation)
+    if outcome == "done":
+        assert response.status_code == 302, response.content.decode()[:500]
+        assert happened()
+        return
+    assert not happened()
+    if outcome == "sign-in":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == int(outcome)
+        page = response.content.decode()
+        for relation_ in RELATIONS:  # an error page names nothing of either region
+            assert f"{relation_} draft" not in page and f"{relation_} plan item" not in page
+
+
+# --- 2. The views: reads --------------------------------------------------------------------------
+
+def _xlsx_text(content: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+def _csv_text(content: bytes) -> str:
+    return " ".join(" ".join(row) for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def _docx_text(content: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    return " ".join([p.text for p in document.paragraphs]
+                    + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+
+
+def _page(response, things) -> bool:
+    return things["submitted"].title in response.content.decode() and things["region"].name in response.content.decode()
+
+
+# label → (url name, query, method, what it is about, what the user gets when it is allowed).
+READS = {
+    "questionnaire": ("questionnaire", "", "GET", "draft", lambda r, t: t["draft"].title in r.content.decode()),
+    "results": ("results", "", "GET", "submitted", _page),
+    "report_pdf": ("report_pdf", "?lang=en", "GET", "submitted", lambda r, t: r.content.startswith(b"%PDF")),
+    "report_docx": ("report_docx", "?lang=en", "GET", "submitted",
+                    lambda r, t: t["submitted"].title in _docx_text(r.content)),
+    "report_prepare": ("report_prepare", "?lang=en", "POST", "submitted",
+                       lambda r, t: json.loads(r.content)["status"] == "ready"),
+    "report_status": ("report_status", "?lang=en", "GET", "submitted",
+                      lambda r, t: json.loads(r.content)["status"] in ("none", "ready")),
+    "assessment_export_xlsx": ("assessment_export_xlsx", "", "GET", "submitted",
+                               lambda r, t: t["submitted"].title in _xlsx_text(r.content)),
+    "assessment_export_csv_answers": ("assessment_export_csv", "?part=answers", "GET", "submitted",
+                                      lambda r, t: t["submitted"].title in _csv_text(r.content)),
+    "assessment_export_csv_scores": ("assessment_export_csv", "?part=scores", "GET", "submitted",
+                                     lambda r, t: t["submitted"].title in _csv_text(r.content)),
+    "region_history": ("region_history", "", "GET", "region", _page),
+}
+
+
+@pytest.mark.parametrize("label", sorted(READS))
+def test_each_page_and_file_is_shown_exactly_when_the_table_allows_it(world, label):
+    name, query, method, about, shows = READS[label]
+    assert URLS[name] == "see" or name == "questionnaire"
+    for relation in RELATIONS:
+        things = world[relation]
+        url = reverse(name, args=[things[about].pk]) + query
+        for persona in PERSONAS:
+            client = client_for(world, persona)
+            response = client.post(url) if method == "POST" else client.get(url)
+            outcome = expected_status(persona, "see", relation)
+            where = (label, persona, relation, response.status_code)
+            if outcome == "done":
+                assert response.status_code == 200 and shows(response, things), where
+            elif outcome == "sign-in":
+                assert response.status_code == 302 and response["Location"].startswith(reverse("login")), where
+            else:
+                assert response.status_code == 404, where
+                assert things["submitted"].title not in response.content.decode(errors="replace"), where
+
+
+@pytest.mark.parametrize(("name", "query"), [("dashboard", ""), ("portfolio", ""), ("portfolio_export_xlsx", ""),
+                                             ("portfolio_export_csv", "?part=answers"),
+                                             ("portfolio_export_csv", "?part=scores"),
+                                             ("portfolio_report_pdf", "?lang=en")])
+def test_lists_show_exactly_the_regions_one_has_a_role_in(world, name, query):
+    text = {"portfolio_export_xlsx": _xlsx_text, "portfolio_export_csv": _csv_text,
+            "portfolio_report_pdf": _pdf_text}.get(
+        name, lambda content: content.decode())
+    for persona in ROLES:
+        response = client_for(world, persona).get(reverse(name) + query)
+        assert response.status_code == 200
+        shown = text(response.content)
+        for relation in RELATIONS:
+            assert (world[relation]["region"].name in shown) == (ROLES[persona][relation] is not None), (
+                name, persona, relation)
+    for persona in SIGNED_OUT:
+        response = client_for(world, persona).get(reverse(name))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_wrong_methods_are_refused_and_change_nothing(world):
+    client, things = client_for(world, "official"), world["own"]
+    args = {"create_assessment": [things["region"].pk], "region_history": [things["region"].pk],
+            "plan_edit": [things["draft"].pk, things["plan_item"].pk],
+            "plan_delete": [things["draft"].pk, things["plan_item"].pk]}
+    before = (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
+              list(Assessment.objects.values_list("status", flat=True)))
+    for name in POST_ONLY | GET_ONLY:
+        url = reverse(name, args=args.get(name, [] if name.startswith(("dashboard", "portfolio"))
+                                          else [things["draft"].pk]))
+        response = client.get(url) if name in POST_ONLY else client.post(url)
+        assert response.status_code == 405, name
+    assert before == (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
+                      list(Assessment.objects.values_list("status", flat=True)))
+
+
+def test_a_post_without_the_csrf_token_is_refused(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["official"])
+    response = client.post(reverse("comment", args=[world["own"]["draft"].pk]), {"text": "forged"})
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_the_admin_site_is_for_staff_only(world):
+    """Django's own guard on /admin/ (staff), whatever the regions."""
+    response = client_for(world, "consultant").get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client_for(world, "admin").get("/admin/").status_code == 200
