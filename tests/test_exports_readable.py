@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments.models import Assessment
 from assessments.results import score_assessment
@@ -102,6 +102,7 @@ def test_the_web_workbook_follows_the_ui_language(client, sodpa, people):
     assessment = make(people["own"], sodpa)
     client.force_login(people["consultant"])
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("assessment_export_xlsx", args=[assessment.pk]))
+    with translation.override("zh-hans"):  # the request activates English; don't let it leak into other tests
+        response = client.get(reverse("assessment_export_xlsx", args=[assessment.pk]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["answers", "scores", "Score summary", "Answer details"]
