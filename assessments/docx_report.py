@@ -93,8 +93,9 @@ def _table(document, headers: list[str] | None, rows: list[list], widths: list[f
         repeat.set(qn("w:val"), "true")
         table.rows[0]._tr.get_or_add_trPr().append(repeat)
     for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
+        row = table.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row stays on one page
+        for cell, value in zip(row.cells, values, strict=True):
             _fill(cell, value)
     widths = widths or [TEXT_WIDTH_CM / columns] * columns
     for column, width in zip(table.columns, widths, strict=True):

@@ -95,6 +95,7 @@ def test_the_radar_is_embedded_and_the_fonts_suit_word_and_wps(submitted):
     header = document.tables[1].rows[0]
     assert [cell.text for cell in header.cells] == ["维度", "得分", "水平"]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert document.tables[1].rows[1]._tr.trPr.find(qn("w:cantSplit")) is not None  # rows never split
 
 
 def test_the_english_docx_is_in_english(submitted):
