@@ -19,15 +19,18 @@ OVERLAY_LIMIT = len(portfolio.COLOURS)  # regions drawn on the overlay; the tabl
 
 
 def _region_page(row: portfolio.Row, frameworks: dict) -> dict:
-    framework = frameworks[row.assessment.framework_id]
-    sub_scores = row.card.subdimension_scores()
+    """The page of one region with a scored assessment."""
+    card, assessment = row.card, row.assessment
+    assert card is not None and assessment is not None  # noqa: S101 (only scored rows get a page)
+    framework = frameworks[assessment.framework_id]
+    sub_scores = card.subdimension_scores()
     dimensions = []
     for dimension in framework.dimensions.all():
-        scored = row.card.dimension(dimension.code)
+        scored = card.dimension(dimension.code)
         dimensions.append({
             "dimension": dimension, "score": scored.score, "tier": scored.tier,
             "subdimensions": [{"subdimension": sub, "score": sub_scores.get(sub.code),
-                               "tier": row.card.subdimension_tier(sub.code)} for sub in dimension.subdimensions.all()],
+                               "tier": card.subdimension_tier(sub.code)} for sub in dimension.subdimensions.all()],
         })
     return {"row": row, "framework": framework, "dimensions": dimensions}
 

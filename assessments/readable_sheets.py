@@ -87,11 +87,13 @@ def comparison_frame(assessments: Iterable[Assessment], scores: pd.DataFrame) ->
     by_id = {(pk, code): {"score": value, "tier": tier} for pk, code, value, tier
              in zip(scores["assessment_id"], scores["code"], scores["score"], scores["tier"], strict=True)}
     rows = []
-    for region, assessment in latest.items():
-        row = {_("Region"): region, _("Assessment"): assessment.title if assessment else _("No submitted assessment"),
-               _("Submitted on"): formats.date_format(assessment.submitted_at, "DATE_FORMAT") if assessment else ""}
+    for region, chosen in latest.items():
+        submitted = chosen.submitted_at if chosen else None
+        row: dict[str, str | float | None] = {
+            _("Region"): region, _("Assessment"): chosen.title if chosen else _("No submitted assessment"),
+            _("Submitted on"): formats.date_format(submitted, "DATE_FORMAT") if submitted else ""}
         for code, label in [("overall", str(_("Overall")))] + columns:
-            found = by_id.get((assessment.pk, code)) if assessment else None
+            found = by_id.get((chosen.pk, code)) if chosen else None
             row[label] = _rounded(found["score"]) if found is not None else None
             row[f"{label} · {_('Tier')}"] = str(tier_label(found["tier"] if found is not None else None))
         rows.append(row)
