@@ -101,26 +101,12 @@ def radar_figure(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, s
     }
 
 
-def radar_svg(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str] | None,
-              dimension_names: dict[str, str], peer: tuple[dict[str, float | None], str] | None = None) -> str:
-    """The same radar as the page, as a vector SVG for the PDF (drawn without a browser).
-
-    Text is turned into paths (`svg.fonttype = "path"`) so the SVG shows Chinese whatever fonts
-    the PDF renderer has; the figures match `radar_series` (same scores, same order)."""
-    import matplotlib
-
-    # Our own settings for this figure only; mathtext and TeX off: a title or region name containing
-    # `$…$` is drawn as typed (parsed as mathtext it broke every report of the region). The hash salt
-    # gives stable ids: the same report renders the same bytes.
-    style: dict[Any, Any] = {"svg.fonttype": "path", "svg.hashsalt": "sodpa",
-                             "font.family": ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"],
-                             "text.parse_math": False, "text.usetex": False}
-    with matplotlib.rc_context(style):
-        return _draw_radar(current=current, previous=previous, dimension_names=dimension_names, peer=peer)
-
-
-def _draw_radar(*, current, previous, dimension_names, peer) -> str:
-    import io
+def radar_matplotlib(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str] | None,
+                     dimension_names: dict[str, str], peer: tuple[dict[str, float | None], str] | None = None,
+                     others: tuple[tuple[tuple[ScoreCard, str], str], ...] = ()):
+    """The same radar as the page, as a matplotlib Figure (drawn without a browser); saved as SVG for
+    the PDF and as PNG for the Word report. `others`: more (card, name) lines with their colour, for
+    the portfolio's overlay of regions. The figures match `radar_series` (same scores, same order)."""
     import math
 
     from matplotlib.figure import Figure
@@ -133,6 +119,7 @@ def _draw_radar(*, current, previous, dimension_names, peer) -> str:
     axes.set_theta_direction(-1)
     series = [(previous, "#adb5bd", "--")] if previous else []
     series.append((current, "#0d6efd", "-"))
+    series += [(line, colour, "-") for line, colour in others]
     for (card, name), colour, style in series:
         values = [dim.score if dim.score is not None else 0 for dim in card.dimensions]
         axes.plot(angles + angles[:1], values + values[:1], style, color=colour, linewidth=2, label=name,
@@ -154,10 +141,41 @@ def _draw_radar(*, current, previous, dimension_names, peer) -> str:
     for text in legend.get_texts():
         text.set_parse_math(False)
     figure.subplots_adjust(left=0.18, right=0.82, top=0.9, bottom=0.2)
+    return figure
+
+
+# Our own settings for the radar only; mathtext and TeX off: a title or region name containing `$…$` is
+# drawn as typed (parsed as mathtext it broke every report of the region). The hash salt gives stable
+# ids: the same report renders the same bytes.
+RADAR_STYLE: dict[Any, Any] = {"svg.fonttype": "path", "svg.hashsalt": "sodpa",
+                               "font.family": ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"],
+                               "text.parse_math": False, "text.usetex": False}
+
+
+def radar_svg(**lines) -> str:
+    """`radar_matplotlib` as a vector SVG for the PDF. Text is turned into paths
+    (`svg.fonttype = "path"`) so the SVG shows Chinese whatever fonts the PDF renderer has."""
+    import io
+
+    import matplotlib
+
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    with matplotlib.rc_context(RADAR_STYLE):
+        radar_matplotlib(**lines).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG goes inline in HTML
+
+
+def radar_png(*, dpi: int = 200, **lines) -> bytes:
+    """`radar_matplotlib` as a PNG image (for the Word report, which shows no SVG everywhere)."""
+    import io
+
+    import matplotlib
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RADAR_STYLE):
+        radar_matplotlib(**lines).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def tier_changes(cards: list[ScoreCard]) -> list[dict | None]:

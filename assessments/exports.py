@@ -173,14 +173,18 @@ def _tidy_sheet(sheet, frame: pd.DataFrame) -> None:
                 cell.number_format = "0.00"
 
 
-def write_xlsx(target, answers: pd.DataFrame, scores: pd.DataFrame) -> None:
-    """An XLSX workbook (a path or a binary buffer) with the sheets "answers" (first: the one
-    `import_answers` reads) and "scores"."""
+def write_xlsx(target, answers: pd.DataFrame, scores: pd.DataFrame, *, comparison: pd.DataFrame | None = None) -> None:
+    """An XLSX workbook (a path or a binary buffer) with the data sheets "answers" (first: the one
+    `import_answers` reads) and "scores" (exact values), then the sheets a person reads in the active
+    language (assessments/readable_sheets.py), with the region × dimension `comparison` if given."""
+    from assessments.readable_sheets import add_readable_sheets
+
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for name, frame in ((ANSWERS_SHEET, answers), (SCORES_SHEET, scores)):
             frame = _clean_for_xlsx(frame)
             frame.to_excel(writer, sheet_name=name, index=False)
             _tidy_sheet(writer.sheets[name], frame)
+        add_readable_sheets(writer, answers=answers, scores=scores, comparison=comparison)
 
 
 def _guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:

@@ -150,6 +150,10 @@ def report_context(*, assessment: Assessment) -> dict:
             for item in PlanItem.objects.filter(assessment=assessment).select_related("indicator")]
     previous_plan = plan_progress(PlanItem.objects.filter(assessment=previous).select_related("indicator"),
                                   levels) if previous else []
+    # the radar's lines: drawn as SVG here and as PNG by the Word report (docx_report.py)
+    radar_lines = {"current": (card, assessment.title),
+                   "previous": (previous_card, previous.title) if previous and previous_card else None,
+                   "dimension_names": names, "peer": (peers.medians, peer_name) if peers.enough_peers else None}
     return {
         "assessment": assessment, "region": assessment.region, "framework": framework, "card": card,
         "previous": previous, "previous_card": previous_card, "comparison": comparison,
@@ -158,10 +162,7 @@ def report_context(*, assessment: Assessment) -> dict:
         "raise_rows": move_rows(framework, advice.raise_first),
         "next_tier_rows": move_rows(framework, advice.next_tier.moves) if advice.next_tier else [],
         "report_date": assessment.submitted_at or assessment.updated_at,
-        "radar": radar_svg(current=(card, assessment.title),
-                           previous=(previous_card, previous.title) if previous and previous_card else None,
-                           dimension_names=names,
-                           peer=(peers.medians, peer_name) if peers.enough_peers else None),
+        "radar_lines": radar_lines, "radar": radar_svg(**radar_lines),
     }
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/comments/", views.comment, name="comment"),
     path("assessments/<int:assessment_id>/results/", views.results, name="results"),
     path("assessments/<int:assessment_id>/report.pdf", views_reports.report_pdf, name="report_pdf"),
+    path("assessments/<int:assessment_id>/report.docx", views_reports.report_docx, name="report_docx"),
     path("assessments/<int:assessment_id>/report/prepare", views_reports.report_prepare, name="report_prepare"),
     path("assessments/<int:assessment_id>/report/status", views_reports.report_status, name="report_status"),
     path("assessments/<int:assessment_id>/plan/", views.plan_add, name="plan_add"),
@@ -25,6 +26,7 @@ urlpatterns += [
     path("portfolio/", views_portfolio.portfolio_page, name="portfolio"),
     path("portfolio/export.xlsx", views_exports.portfolio_xlsx, name="portfolio_export_xlsx"),
     path("portfolio/export.csv", views_exports.portfolio_csv, name="portfolio_export_csv"),
+    path("portfolio/report.pdf", views_portfolio.portfolio_report_pdf, name="portfolio_report_pdf"),
 ]
 
 urlpatterns += [

@@ -23,10 +23,14 @@ def _part(request) -> str:
     return part
 
 
-def _xlsx(assessments) -> bytes:
-    answers, scores = exports.frames(assessments)
+def _xlsx(assessments, *, portfolio: bool = False) -> bytes:
+    """In the UI's language; a portfolio workbook gets the region × dimension comparison."""
+    from assessments.readable_sheets import comparison_frame
+
+    items = list(assessments.select_related("region")) if hasattr(assessments, "select_related") else assessments
+    answers, scores = exports.frames(items)
     buffer = io.BytesIO()
-    exports.write_xlsx(buffer, answers, scores)
+    exports.write_xlsx(buffer, answers, scores, comparison=comparison_frame(items, scores) if portfolio else None)
     return buffer.getvalue()
 
 
@@ -79,7 +83,7 @@ def assessment_csv(request, assessment_id: int):
 @login_required
 @require_safe
 def portfolio_xlsx(request):
-    return attachment(_xlsx(_portfolio(request)), content_type=exports.XLSX_CONTENT_TYPE,
+    return attachment(_xlsx(_portfolio(request), portfolio=True), content_type=exports.XLSX_CONTENT_TYPE,
                       **_portfolio_names(".xlsx"))
 
 

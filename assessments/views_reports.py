@@ -94,3 +94,24 @@ def report_pdf(request, assessment_id: int):
                           fallback=f"sodpa-report-{assessment.pk}-{slugify(language)}.pdf")
     response["X-Report-Cache"] = "hit" if from_cache else "miss"
     return response
+
+
+@never_cache
+@login_required
+@require_safe
+def report_docx(request, assessment_id: int):
+    """The editable Word copy of the report (assessments/docx_report.py), scoped like the PDF."""
+    from assessments.docx_report import DOCX_CONTENT_TYPE, render_docx
+
+    assessment = visible_assessment_or_404(request.user, assessment_id)
+    language = _report_language(request)
+    if language is None:
+        return HttpResponse(_unknown_language_message(), status=400, content_type="text/plain; charset=utf-8")
+    try:
+        content = render_docx(assessment=assessment, language=language)
+    except ReportError:
+        return render(request, "reports/failed.html", {"assessment": assessment}, status=503)
+    log_event("export", request=request, assessment=assessment.pk, format="docx", language=language)
+    return attachment(content, content_type=DOCX_CONTENT_TYPE,
+                      filename=safe_filename(assessment.region.name, assessment.title, language) + ".docx",
+                      fallback=f"sodpa-report-{assessment.pk}-{slugify(language)}.docx")

@@ -201,6 +201,9 @@ CACHES: dict[str, dict[str, Any]] = {
 }
 
 REPORT_TIMEOUT_SECONDS = env_int("REPORT_TIMEOUT_SECONDS", default=60)
+# The issuing organisation named on the reports' cover (PDF and Word); by default the portal's name,
+# translated.
+REPORT_ISSUER = os.environ.get("REPORT_ISSUER", "").strip() or _("SODPA Portal")
 
 # Rate limits per client address (and per e-mail address for password resets), on top of axes'
 # lockout of a (user name, address) pair: (number allowed, within seconds).

@@ -69,10 +69,11 @@ def expected_status(persona: str, action: str, relation: str) -> str:
 # url name → the action it performs (None: not a per-region action; covered where named).
 URLS: dict[str, str | None] = {
     "dashboard": None, "portfolio": None, "portfolio_export_xlsx": None, "portfolio_export_csv": None,  # lists
+    "portfolio_report_pdf": None,
     "create_assessment": "create",
     "questionnaire": "answer",  # GET: "see"
     "submit": "submit", "reopen": "reopen", "comment": "comment",
-    "results": "see", "report_pdf": "see", "report_prepare": "see", "report_status": "see",
+    "results": "see", "report_pdf": "see", "report_docx": "see", "report_prepare": "see", "report_status": "see",
     "assessment_export_xlsx": "see", "assessment_export_csv": "see", "region_history": "see",
     "plan_add": "plan_add", "plan_edit": "plan_edit", "plan_delete": "plan_delete",
     "api_tokens": None,  # the user's own tokens, whatever their regions: tests/test_api.py
@@ -87,8 +88,9 @@ OUTSIDE_THE_TABLE |= {"api_frameworks", "api_framework_version", "api_regions", 
                       "api-root", "api_token_revoke"}
 # The methods each view answers; every other one gets 405.
 POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN}
-GET_ONLY = {"dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "results", "report_pdf",
-            "report_status", "assessment_export_xlsx", "assessment_export_csv", "region_history"}
+GET_ONLY = {"dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "portfolio_report_pdf",
+            "results", "report_pdf", "report_docx", "report_status", "assessment_export_xlsx", "assessment_export_csv",
+            "region_history"}
 
 
 def named_patterns(patterns=None):
@@ -249,6 +251,20 @@ def _csv_text(content: bytes) -> str:
     return " ".join(" ".join(row) for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
+def _docx_text(content: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    return " ".join([p.text for p in document.paragraphs]
+                    + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+
+
 def _page(response, things) -> bool:
     return things["submitted"].title in response.content.decode() and things["region"].name in response.content.decode()
 
@@ -258,6 +274,8 @@ READS = {
     "questionnaire": ("questionnaire", "", "GET", "draft", lambda r, t: t["draft"].title in r.content.decode()),
     "results": ("results", "", "GET", "submitted", _page),
     "report_pdf": ("report_pdf", "?lang=en", "GET", "submitted", lambda r, t: r.content.startswith(b"%PDF")),
+    "report_docx": ("report_docx", "?lang=en", "GET", "submitted",
+                    lambda r, t: t["submitted"].title in _docx_text(r.content)),
     "report_prepare": ("report_prepare", "?lang=en", "POST", "submitted",
                        lambda r, t: json.loads(r.content)["status"] == "ready"),
     "report_status": ("report_status", "?lang=en", "GET", "submitted",
@@ -295,9 +313,11 @@ def test_each_page_and_file_is_shown_exactly_when_the_table_allows_it(world, lab
 
 @pytest.mark.parametrize(("name", "query"), [("dashboard", ""), ("portfolio", ""), ("portfolio_export_xlsx", ""),
                                              ("portfolio_export_csv", "?part=answers"),
-                                             ("portfolio_export_csv", "?part=scores")])
+                                             ("portfolio_export_csv", "?part=scores"),
+                                             ("portfolio_report_pdf", "?lang=en")])
 def test_lists_show_exactly_the_regions_one_has_a_role_in(world, name, query):
-    text = {"portfolio_export_xlsx": _xlsx_text, "portfolio_export_csv": _csv_text}.get(
+    text = {"portfolio_export_xlsx": _xlsx_text, "portfolio_export_csv": _csv_text,
+            "portfolio_report_pdf": _pdf_text}.get(
         name, lambda content: content.decode())
     for persona in ROLES:
         response = client_for(world, persona).get(reverse(name) + query)

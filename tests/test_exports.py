@@ -144,7 +144,7 @@ def test_xlsx_has_an_answers_and_a_scores_sheet(sodpa, people, tmp_path):
     path = tmp_path / "export.xlsx"
     exports.write_xlsx(path, answers, scores)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["answers", "scores"]
+    assert book.sheetnames == ["answers", "scores", "得分汇总", "作答明细"]  # then the sheets a person reads
     sheet = book["answers"]
     assert [cell.value for cell in sheet[1]] == ANSWER_COLUMNS
     assert sheet.max_row == 61
