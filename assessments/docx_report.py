@@ -290,7 +290,7 @@ def _recommendations(document, context: dict) -> None:
     document.add_heading(_("Priority scene types"), level=2)
     rows = []
     for item in advice.scene_types:
-        why = [_("mature — build first")] if item.scene_type.mature else []
+        why = [_("mature scene — build first")] if item.scene_type.mature else []
         if item.weak_dimensions:
             why.append(_("addresses your weak dimensions: %(codes)s") % {"codes": ", ".join(item.weak_dimensions)})
         rows.append([str(item.scene_type.number), [(item.scene_type.name, True), (f"\n{item.scene_type.description}",

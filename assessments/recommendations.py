@@ -163,15 +163,16 @@ def scene_step(*, card: ScoreCard, rules: RuleSet, scene_dimension: str = "A") -
     tier = card.overall_tier
     names = {"overall": _tier_name(card.overall_tier), "a_tier": _tier_name(a_tier), "code": scene_dimension}
     if a_tier is None:
-        reason = gettext("The step follows your overall tier (%(overall)s): the %(code)s dimension has no score.")
+        reason = gettext("The scene-building step follows your overall tier (%(overall)s): the %(code)s "
+                         "dimension has no score.")
     elif TIER_RANK[a_tier] < TIER_RANK[tier]:
         tier = a_tier
         reason = gettext("Your %(code)s dimension (%(a_tier)s) is below your overall tier (%(overall)s): the step "
                          "follows the lower of the two, because the guide's steps (六(四)) build on scenes "
                          "that already work.")
     else:
-        reason = gettext("The step follows the lower of your overall tier (%(overall)s) and the %(code)s "
-                         "dimension's tier (%(a_tier)s).")
+        reason = gettext("The scene-building step follows the lower of your overall tier (%(overall)s) and "
+                         "the %(code)s dimension's tier (%(a_tier)s).")
     advice = next((a for a in rules.tier_advice if a.kind == TierAdvice.Kind.SCENE_STEP and a.tier == tier), None)
     return SceneStep(step=SCENE_STEPS[tier], tier=tier, advice=advice, reason=reason % names)
 

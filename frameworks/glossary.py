@@ -16,7 +16,7 @@ TextPair = tuple[str, str, str]  # (where, zh-hans, en)
 
 def _forms(term: str) -> set[str]:
     """The term and its last word's singular/plural variants, lower-case."""
-    term = " ".join(term.lower().split())
+    term = " ".join(_normalise(term).split())
     head, _, last = term.rpartition(" ")
     prefix = f"{head} " if head else ""
     forms = {term}
@@ -32,8 +32,9 @@ def _forms(term: str) -> set[str]:
 
 
 def _normalise(text: str) -> str:
-    # one space for any run of white space; straight quotes and hyphens for their typographic forms
-    text = text.replace("’", "'").replace("‘", "'").replace("‐", "-").replace("‑", "-")
+    # one space for any run of white space; straight quotes for their typographic forms; a hyphen as a
+    # space, so that a term used as a compound adjective ("an edge-computing pilot") still matches
+    text = text.replace("’", "'").replace("‘", "'").replace("‐", "-").replace("‑", "-").replace("-", " ")
     return re.sub(r"\s+", " ", text.lower())
 
 

@@ -45,7 +45,7 @@ class Command(BaseCommand):
     def _table(self, doc: dict) -> None:
         self._line(_("Assessment %(id)s — tier: %(tier)s") % {"id": doc["assessment"], "tier": doc["tier"] or "—"})
         if doc["strategy"]:
-            self._line(_("Strategy: %(title)s (%(section)s)") % doc["strategy"])
+            self._line(_("Classified strategy: %(title)s (%(section)s)") % doc["strategy"])
         if doc["scene_step"]:
             self._line(_("Scene step: %(step)s (%(section)s) — %(reason)s") % doc["scene_step"])
         self._line(_("Weak dimensions: %(codes)s") % {"codes": ", ".join(doc["weak_dimensions"]) or "—"})
