@@ -287,10 +287,18 @@ def _recommendations(document, context: dict) -> None:
     if advice.scene_step:
         _box(document, _("Scene-building step: %(title)s") % {"title": advice.scene_step.title},
              advice.scene_step.body, advice.scene_step.guide_section)
+    _raise_first(document, context)
     document.add_heading(_("Priority scene types"), level=2)
+    status_names = {"ready": _("ready"), "near": _("near"), "not_yet": _("not yet")}
     rows = []
     for item in advice.scene_types:
         why = [_("mature scene — build first")] if item.scene_type.mature else []
+        if item.status:
+            why.append(str(status_names.get(item.status, item.status)))
+        if item.readiness and item.readiness.missing:
+            why += [_("%(code)s: level %(level)s, needs %(needed)s") % {
+                "code": missing.indicator, "level": "—" if missing.level is None else missing.level,
+                "needed": missing.needed} for missing in item.readiness.missing]
         if item.weak_dimensions:
             why.append(_("addresses your weak dimensions: %(codes)s") % {"codes": ", ".join(item.weak_dimensions)})
         rows.append([str(item.scene_type.number), [(item.scene_type.name, True), (f"\n{item.scene_type.description}",
@@ -298,9 +306,16 @@ def _recommendations(document, context: dict) -> None:
     _table(document, ["#", _("Scene type"), _("Why")], rows, widths=[1, 11, 4])
     if advice.scene_types:
         _source(document, _guide(advice.scene_types[0].scene_type.guide_section))
-    for scene in advice.feature_scenes:
-        _box(document, _("Feature-led scenes for a %(city_type)s: %(title)s") % {
-            "city_type": region.get_city_type_display(), "title": scene.title}, scene.body, scene.guide_section)
+    for item in advice.feature_scenes:
+        scene = item.scene
+        if item.scope == "all":
+            title = _("Feature-led scenes for every region: %(title)s") % {"title": scene.title}
+        elif item.scope == "option":
+            title = _("An option for a comprehensive city: %(title)s") % {"title": scene.title}
+        else:
+            title = _("Feature-led scenes for a %(city_type)s: %(title)s") % {
+                "city_type": region.get_city_type_display(), "title": scene.title}
+        _box(document, title, scene.body, scene.guide_section)
     for area in advice.weak_areas:
         title = _("Strengthen %(code)s %(name)s") % {"code": area.subdimension.code, "name": area.subdimension.name}
         _box(document, f"{title} ({score(area.score)})", area.subdimension.measures, area.subdimension.guide_section)
@@ -314,6 +329,24 @@ def _recommendations(document, context: dict) -> None:
         paragraph = document.add_paragraph()
         paragraph.add_run(item.title).bold = True
         paragraph.add_run(f" — {item.body} ({_guide(item.guide_section)})")
+
+
+def _raise_first(document, context: dict) -> None:
+    """What to raise first, the moves to the next tier and how sure the tier is (as in the PDF)."""
+    advice = context["advice"]
+    document.add_heading(_("What to raise first"), level=2)
+    rows = [[row["move"].indicator, [(row["indicator"].question, True), (f"\n{row['target']}", False)],
+             f"{row['move'].from_level} → {row['move'].to_level}", f"+{score(row['move'].overall_gain)}"]
+            for row in context.get("raise_rows", [])]
+    if rows:
+        _table(document, [_("Indicator"), _("Next level"), _("Move"), _("Overall gain")], rows, widths=[2, 10, 2, 2])
+    else:
+        document.add_paragraph(_("No answered indicator can move up a level."))
+    stability = advice.stability
+    if stability is not None and stability.overall is not None:
+        document.add_paragraph(_("In %(share)s of %(draws)s variations of the weights (each ×0.8–1.2) the overall "
+                                 "tier stays %(tier)s.") % {"share": percent(stability.overall),
+                                                            "draws": stability.draws, "tier": tier_label(advice.tier)})
 
 
 def _method(document, context: dict) -> None:

@@ -77,6 +77,7 @@ URLS: dict[str, str | None] = {
     "assessment_export_xlsx": "see", "assessment_export_csv": "see", "region_history": "see",
     "plan_add": "plan_add", "plan_edit": "plan_edit", "plan_delete": "plan_delete",
     "api_tokens": None,  # the user's own tokens, whatever their regions: tests/test_api.py
+    "move_assessment": None,  # officials of the region, drafts only, 404 elsewhere: tests/test_move_edition.py
 }
 # Public or framework-provided pages with their own tests (Django's auth views, language switch).
 OUTSIDE_THE_TABLE = {"login", "logout", "password_change", "password_change_done", "password_reset",

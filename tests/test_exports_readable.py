@@ -78,8 +78,11 @@ def test_the_portfolio_workbook_compares_regions_by_dimension(client, sodpa, peo
     own = make(people["own"], sodpa, title="园区 2026")
     make(people["own"], sodpa, title="园区 2027 草稿", submitted=False)
     other = make(people["other"], sodpa, title="黄山 2026", offset=2)
-    AssessmentFactory(region=RegionFactory(name="无锡市梁溪区"), framework=sodpa, title="空白草稿")
-    client.force_login(people["admin"])
+    blank = AssessmentFactory(region=RegionFactory(name="无锡市梁溪区"), framework=sodpa, title="空白草稿")
+    consultant = people["consultant"]  # serves all three regions
+    people["other"].consultants.add(consultant)
+    blank.region.consultants.add(consultant)
+    client.force_login(consultant)
     response = client.get(reverse("portfolio_export_xlsx"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["answers", "scores", "得分汇总", "作答明细", "地区对比"]

@@ -149,6 +149,7 @@ def test_import_framework_refuses_an_invalid_version_2_file_and_writes_nothing(t
 
 @pytest.mark.django_db
 def test_ensure_framework_loads_each_missing_version_once():
+    Framework.objects.filter(code="sodpa-2023").delete()  # the session's copy: this test starts without one
     out = io.StringIO()
     call_command("ensure_framework", stdout=out)
     call_command("ensure_framework", stdout=out)

@@ -137,3 +137,22 @@ def test_peers_on_another_version_are_named(client, people, editions):
     response = client.get(reverse("results", args=[own.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.context["peers"].other_versions == 2
     assert "2 of these regions were assessed on another version of the framework" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["other_official", "other_consultant", "admin", "nobody"])
+def test_another_tenant_never_learns_of_the_draft_and_cannot_move_it(client, people, editions, persona):
+    first, _ = editions
+    assessment = draft_on(first, people, "city")
+    client.force_login(people[persona])
+    assert client.get(move_url(assessment)).status_code == 404
+    assert client.post(move_url(assessment)).status_code == 404
+    assert Assessment.objects.get(pk=assessment.pk).framework == first
+
+
+def test_signed_out_the_move_page_asks_to_sign_in(client, people, editions):
+    first, _ = editions
+    assessment = draft_on(first, people, "city")
+    response = client.get(move_url(assessment))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.post(move_url(assessment)).status_code == 302
+    assert Assessment.objects.get(pk=assessment.pk).framework == first
