@@ -47,8 +47,10 @@ def _report_text(pdf: bytes, tmp_path: Path) -> str:
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
 def test_version_1_demo_reports_have_the_same_text(sodpa, tmp_path):
-    """The Chinese PDF text of the first three submitted demo assessments, dates masked, is what it
-    was before version 2 (digests recorded from the code of main before this change)."""
+    """The Chinese PDF text of the first three submitted demo assessments, dates masked, stays as
+    recorded. Recorded before version 2 existed, then once more when the advice of issue 14 (scene
+    readiness, what to raise first, tier stability) and the peer disclosure rule of issue 11 changed
+    the recommendations and peer sections of every report; the scores above never changed."""
     from assessments.reports import render_report
 
     call_command("seed_demo", stdout=io.StringIO())
