@@ -64,10 +64,10 @@ def test_history_chart_peer_overlay_and_a_new_plan_item(new_page, live_server, w
         assert name not in page.content()
 
     page.locator("#plan-add textarea[name=plan-action]").fill("建设城市级物联感知平台")
-    page.fill("input[name=plan-owner]", "数据资源局")
-    page.fill("input[name=plan-target_date]", "2027-06-30")
-    page.select_option("select[name=plan-indicator]", "O2.1")
-    page.select_option("select[name=plan-target_level]", "3")
+    page.fill("#plan-add input[name=plan-owner]", "数据资源局")
+    page.fill("#plan-add input[name=plan-target_date]", "2027-06-30")
+    page.select_option("#plan-add select[name=plan-indicator]", "O2.1")
+    page.select_option("#plan-add select[name=plan-target_level]", "3")
     page.locator("#plan-add button[type=submit]").click()
     page.wait_for_selector("#plan-table")
     row = page.locator("#plan-table tbody tr").first
