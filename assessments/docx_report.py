@@ -411,9 +411,9 @@ def _plan(document, context: dict) -> None:
         met = {True: _("Met"), False: _("Not met"), None: "—"}
         _table(document, [_("Action"), _("Owner"), _("Target date"), _("Indicator"), _("Target level"),
                           _("Achieved"), _("Target met")],
-               [[r["item"].action, r["item"].owner, r["item"].target_date.strftime("%Y-%m-%d"),
-                 r["item"].indicator.code if r["item"].indicator else "—", level_label(r["target"]),
-                 level_label(r["achieved"]), met[r["met"]]] for r in context["previous_plan"]])
+               [[r.item.action, r.item.owner, r.item.target_date.strftime("%Y-%m-%d"),
+                 r.item.indicator.code if r.item.indicator else "—", level_label(r.target),
+                 level_label(r.achieved), met[r.met]] for r in context["previous_plan"]])
 
 
 def build_docx(*, context: dict, language: str) -> bytes:

@@ -28,6 +28,9 @@ def submitted(sodpa, people):
                                 status=Assessment.Status.SUBMITTED,
                                 submitted_at=timezone.now() - timezone.timedelta(days=365))
     fill(earlier, 1)
+    PlanItem.objects.create(assessment=earlier, action="建立感知终端台账", owner="城管局", target_level=3,
+                            target_date=timezone.localdate(),
+                            indicator=Indicator.objects.get(subdimension__dimension__framework=sodpa, code="D1.2"))
     assessment = AssessmentFactory(region=people["own"], framework=sodpa, title="2026 年度自评估",
                                    status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
     fill(assessment, 3)
@@ -54,7 +57,7 @@ def test_the_chinese_docx_has_the_whole_report(submitted, sodpa):
     result = assessment_result(assessment=submitted)
     for expected in ("苏州工业园区", "2026 年度自评估", "SODPA 数字孪生城市评估平台", "执行摘要",
                      f"{result.card.overall:.1f}", "《苏州工业园区数字孪生规划》", "建设城市信息模型平台", "住建局",
-                     "2025 年度自评估", "水平变化"):
+                     "2025 年度自评估", "水平变化", "建立感知终端台账", "城管局"):
         assert expected in text, expected
     for dimension in sodpa.dimensions.all():
         assert f"{dimension.code} {dimension.name_zh}" in text
