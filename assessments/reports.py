@@ -212,6 +212,15 @@ def _child_context() -> multiprocessing.context.BaseContext:
     return _CHILD_CONTEXT
 
 
+def warm_render_server() -> None:
+    """Start this process's render server and typeset one line through it (gunicorn calls this when
+    a worker boots). A failure is logged, not raised: the real render shows it with its message."""
+    try:
+        typeset_in_child("<p>数字孪生城市 SODPA</p>", limit=time_limit_seconds(), label="warm-up")
+    except ReportError:
+        logger.exception("the report render server could not be warmed up")
+
+
 def time_limit_seconds() -> float:
     return getattr(settings, "REPORT_TIMEOUT_SECONDS", 60)
 
