@@ -70,6 +70,11 @@ def peer_series(*, codes: list[str], medians: dict[str, float | None], name: str
     }
 
 
+def tier_rings(card: ScoreCard) -> list[float]:
+    """The radar's rings: the version's tier thresholds (data an admin edits) and the maximum."""
+    return [card.tier_intermediate, card.tier_advanced, 100]
+
+
 def radar_figure(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str] | None,
                  dimension_names: dict[str, str],
                  peer: tuple[dict[str, float | None], str] | None = None) -> dict:
@@ -90,7 +95,7 @@ def radar_figure(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, s
         "data": series,
         "layout": {
             "polar": {
-                "radialaxis": {"range": [0, 100], "tickvals": [0, 40, 70, 100]},
+                "radialaxis": {"range": [0, 100], "tickvals": [0, *tier_rings(current[0])]},
                 "angularaxis": {"rotation": 90, "direction": "clockwise"},
             },
             "showlegend": True,
@@ -133,8 +138,9 @@ def radar_matplotlib(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCar
     axes.set_xticklabels([f"{code} {dimension_names.get(code, '')}" for code in codes], fontsize=9,
                          parse_math=False)
     axes.set_ylim(0, 100)
-    axes.set_yticks([40, 70, 100])
-    axes.set_yticklabels(["40", "70", "100"], fontsize=7, color="#6c757d")
+    rings = tier_rings(current[0])
+    axes.set_yticks(rings)
+    axes.set_yticklabels([f"{ring:g}" for ring in rings], fontsize=7, color="#6c757d")
     axes.tick_params(axis="x", pad=10)
     legend = axes.legend(loc="lower center", bbox_to_anchor=(0.5, -0.22), ncol=3 if peer else 2, fontsize=8,
                          frameon=False)
