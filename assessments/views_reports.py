@@ -76,24 +76,34 @@ def report_status(request, assessment_id: int):
     return _job_answer(assessment.pk, language, report_job_state(assessment=assessment, language=language))
 
 
-@never_cache
-@login_required
-@require_safe
-def report_pdf(request, assessment_id: int):
+def _report_download(request, assessment_id: int, *, extension: str, content_type: str, produce):
+    """Scope, check the language, produce the document (`produce(assessment, language)` → bytes and
+    whether it came from the cache, or None), log the export and answer it as an attachment."""
     assessment = visible_assessment_or_404(request.user, assessment_id)
     language = _report_language(request)
     if language is None:
         return HttpResponse(_unknown_language_message(), status=400, content_type="text/plain; charset=utf-8")
     try:
-        pdf, from_cache = cached_report(assessment=assessment, language=language)
+        content, from_cache = produce(assessment, language)
     except ReportError:
         return render(request, "reports/failed.html", {"assessment": assessment}, status=503)
-    log_event("export", request=request, assessment=assessment.pk, format="pdf", language=language)
-    response = attachment(pdf, content_type="application/pdf",
-                          filename=safe_filename(assessment.region.name, assessment.title, language) + ".pdf",
-                          fallback=f"sodpa-report-{assessment.pk}-{slugify(language)}.pdf")
-    response["X-Report-Cache"] = "hit" if from_cache else "miss"
+    log_event("export", request=request, assessment=assessment.pk, format=extension, language=language)
+    response = attachment(content, content_type=content_type,
+                          filename=safe_filename(assessment.region.name, assessment.title, language) + f".{extension}",
+                          fallback=f"sodpa-report-{assessment.pk}-{slugify(language)}.{extension}")
+    if from_cache is not None:
+        response["X-Report-Cache"] = "hit" if from_cache else "miss"
     return response
+
+
+@never_cache
+@login_required
+@require_safe
+def report_pdf(request, assessment_id: int):
+    return _report_download(
+        request, assessment_id, extension="pdf", content_type="application/pdf",
+        produce=lambda assessment, language: cached_report(assessment=assessment, language=language),
+    )
 
 
 @never_cache
@@ -103,15 +113,7 @@ def report_docx(request, assessment_id: int):
     """The editable Word copy of the report (assessments/docx_report.py), scoped like the PDF."""
     from assessments.docx_report import DOCX_CONTENT_TYPE, render_docx
 
-    assessment = visible_assessment_or_404(request.user, assessment_id)
-    language = _report_language(request)
-    if language is None:
-        return HttpResponse(_unknown_language_message(), status=400, content_type="text/plain; charset=utf-8")
-    try:
-        content = render_docx(assessment=assessment, language=language)
-    except ReportError:
-        return render(request, "reports/failed.html", {"assessment": assessment}, status=503)
-    log_event("export", request=request, assessment=assessment.pk, format="docx", language=language)
-    return attachment(content, content_type=DOCX_CONTENT_TYPE,
-                      filename=safe_filename(assessment.region.name, assessment.title, language) + ".docx",
-                      fallback=f"sodpa-report-{assessment.pk}-{slugify(language)}.docx")
+    return _report_download(
+        request, assessment_id, extension="docx", content_type=DOCX_CONTENT_TYPE,
+        produce=lambda assessment, language: (render_docx(assessment=assessment, language=language), None),
+    )
