@@ -307,6 +307,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
         previous_plan = plan_progress(previous.plan_items.select_related("indicator"), levels)
     return {
         "assessment": assessment, "framework": framework, "card": card, "previous": previous,
+        "provisional": not card.is_complete,  # an incomplete draft: no tier shown anywhere on the page
         "previous_card": previous_card, "figure": figure, "advice": advice, "peers": peers,
         "rows": _score_rows(framework, card, na_shares(spec=result.spec, answers=levels)),
         "comments": assessment.comments.select_related("author"),
