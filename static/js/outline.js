@@ -13,16 +13,21 @@
   function blocks() { return Array.prototype.slice.call(document.querySelectorAll(".indicator")); }
 
   function recount() {
+    var stepDone = 0, stepTotal = 0;
     Array.prototype.forEach.call(sheet.querySelectorAll("[data-outline-sub]"), function (entry) {
       var fieldset = document.getElementById("sub-" + entry.dataset.outlineSub.replace(/\./g, "_"));
       if (!fieldset) { return; }  // another step's sub-dimension: the server's count stands
       var total = Number(entry.dataset.total);
       var done = Array.prototype.filter.call(fieldset.querySelectorAll(".indicator"), answered).length;
+      stepDone += done;
+      stepTotal += total;
       entry.querySelector(".outline-count").textContent = (done === total ? "✓ " : "") + done + "/" + total;
       var bar = entry.querySelector(".progress");
       bar.setAttribute("aria-valuenow", String(done));
       bar.firstElementChild.style.width = (total ? Math.round(100 * done / total) : 0) + "%";
     });
+    var step = sheet.querySelector('[data-outline-step="' + sheet.dataset.step + '"] > a .outline-count');
+    if (step && stepTotal) { step.textContent = stepDone + "/" + stepTotal; }
   }
 
   // On the phone the outline is an open sheet: close it, then act (Bootstrap restores scrolling on "hidden").
