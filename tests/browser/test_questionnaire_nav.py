@@ -74,6 +74,12 @@ def test_outline_panel_sheet_next_unanswered_and_filter(new_page, live_server, d
     assert in_view(page, "#outline")  # the panel stays in view far down the page
     shoot(page, "questionnaire-outline-1366")
 
+    # Enter on a choice saves (the form's default button), never presses a "clear" button above it.
+    page.locator(f"{target} input[type=radio][value='3']").press("Enter")
+    page.wait_for_url(f"{base}?step=O&saved=O")
+    assert Answer.objects.filter(assessment=draft, indicator__code__startswith="O").count() == 3
+    expect(page.locator("main > .alert-success").first).to_be_visible()
+    page.locator(f"{second} input[type=radio][value='1']").check()
     # Save: the message is at the top; the filter shows only what is still unanswered.
     page.click("button[name=save]")
     page.wait_for_url(f"{base}?step=O&saved=O")
@@ -81,8 +87,9 @@ def test_outline_panel_sheet_next_unanswered_and_filter(new_page, live_server, d
     page.click("#filter-toggle")
     page.wait_for_url(f"{base}?step=O&only=unanswered")
     expect(page.locator("#filter-notice")).to_be_visible()
-    expect(page.locator(f"{target}")).to_be_hidden()
-    expect(page.locator(second)).to_be_visible()
+    expect(page.locator(target)).to_be_hidden()
+    expect(page.locator(second)).to_be_hidden()
+    expect(page.locator("#next-unanswered")).to_be_visible()
 
     # The phone: the outline is a bottom sheet, opened from the button and closed by its entries.
     page.set_viewport_size({"width": 390, "height": 844})
