@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment
+from assessments.outline import code_anchor
 from assessments.scoring import NOT_APPLICABLE, AnswerValue
 from frameworks.models import Indicator
 
@@ -48,6 +49,11 @@ class Conflict:
     their_evidence: str
     changed_by: str
     changed_at: datetime | None
+    by_self: bool = False  # the same user saved it meanwhile (another tab or device)
+
+    @property
+    def anchor(self) -> str:
+        return code_anchor(self.code)
 
 
 @dataclass(frozen=True)
@@ -88,12 +94,15 @@ def save_step(*, assessment: Assessment, user, indicators: list[Indicator], edit
                     their_evidence=current.evidence if current else "",
                     changed_by=str(current.updated_by or "") if current else "",
                     changed_at=current.updated_at if current else None,
+                    by_self=bool(current and user is not None and current.updated_by_id == user.pk),
                 ))
             else:
                 writes.append((indicator, current, edit))
-        if conflicts:
-            return SaveResult(saved=(), conflicts=tuple(conflicts))
         for indicator, current, edit in writes:
+            if edit.value is None and not edit.evidence.strip():
+                if current is not None:
+                    current.delete()  # cleared: back to unanswered
+                continue
             answer = current or Answer(assessment=assessment, indicator=indicator, revision=0)
             answer.level = None if edit.value in (None, NOT_APPLICABLE) else edit.value
             answer.not_applicable = edit.value == NOT_APPLICABLE
@@ -103,4 +112,4 @@ def save_step(*, assessment: Assessment, user, indicators: list[Indicator], edit
             answer.save()
         if writes:
             Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
-        return SaveResult(saved=tuple(indicator.code for indicator, _, _ in writes), conflicts=())
+        return SaveResult(saved=tuple(indicator.code for indicator, _, _ in writes), conflicts=tuple(conflicts))

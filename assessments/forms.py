@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.answering import Edit, evidence_digest
 from assessments.models import Answer
+from assessments.outline import subdimension_anchor
 from assessments.scoring import NOT_APPLICABLE, AnswerValue
 from frameworks.i18n import guide_section_label
 from frameworks.models import Dimension, Indicator, LevelDescriptor
@@ -82,10 +83,17 @@ class StepForm(forms.Form):
     `<key>-seenev`: the revision and the values the page showed, to detect concurrent edits."""
 
     def __init__(self, *args, dimension: Dimension, answers: dict[int, Answer], region_kind: str | None = None,
-                 na_requires_reason: bool = False, **kwargs):
+                 na_requires_reason: bool = False, hidden_codes: frozenset[str] = frozenset(),
+                 clearable: bool = False, **kwargs):
         """`region_kind`: "not applicable" is offered only where that kind of region may use it;
-        `na_requires_reason`: (version 2 on) a "not applicable" answer needs its reason in the evidence."""
+        `na_requires_reason`: (version 2 on) a "not applicable" answer needs its reason in the evidence;
+        `hidden_codes`: indicators kept in the form but not shown (the "only unanswered" filter);
+        `clearable`: a saved answer gets a button that sets it back to unanswered."""
         super().__init__(*args, **kwargs)
+        self.hidden_codes = hidden_codes
+        self.clearable = {ind.code for ind, answer in
+                          ((i, answers.get(i.pk)) for s in dimension.subdimensions.all() for i in s.indicators.all())
+                          if answer is not None} if clearable else set()
         self.dimension = dimension
         self.region_kind = region_kind
         self.na_requires_reason = na_requires_reason
@@ -126,15 +134,24 @@ class StepForm(forms.Form):
 
     def _section(self, subdimension) -> Fieldset:
         parts = []
-        for indicator in subdimension.indicators.all():
+        indicators = list(subdimension.indicators.all())
+        for indicator in indicators:
             key = field_key(indicator)
-            parts.append(Div(f"{key}-level", f"{key}-evidence", f"{key}-rev", f"{key}-seen", f"{key}-seenev",
-                             css_class="indicator border-bottom pb-3 mb-3", css_id=f"indicator-{key}"))
+            hidden = " d-none" if indicator.code in self.hidden_codes else ""
+            clear = [Markup(format_html(
+                '<button type="submit" name="clear" value="{}" class="btn btn-sm btn-link px-0 clear-answer">'
+                '{}</button>',
+                indicator.code, _("Clear the answer to %(code)s") % {"code": indicator.code}))] \
+                if indicator.code in self.clearable else []
+            parts.append(Div(f"{key}-level", *clear, f"{key}-evidence", f"{key}-rev", f"{key}-seen", f"{key}-seenev",
+                             css_class="indicator border-bottom pb-3 mb-3" + hidden, css_id=f"indicator-{key}"))
         heading = Markup(format_html(
             '<p class="text-body-secondary small mb-3">{} {}</p>', _("Guide section"),
             guide_section_label(subdimension.guide_section)))
+        all_hidden = bool(indicators) and all(ind.code in self.hidden_codes for ind in indicators)
         return TextFieldset(f"{subdimension.code} {subdimension.name}", heading, *parts,
-                        css_class="subdimension mb-4")
+                            css_class="subdimension mb-4" + (" d-none" if all_hidden else ""),
+                            css_id=subdimension_anchor(subdimension.code))
 
     def _offers_na(self, indicator: Indicator) -> bool:
         return indicator.allows_na_for(self.region_kind) if self.region_kind else indicator.allows_na

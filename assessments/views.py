@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -21,6 +22,7 @@ from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
 from assessments.forms import StepForm, field_key
 from assessments.models import Assessment, Comment, PlanItem
+from assessments.outline import indicator_anchor, questionnaire_outline, unanswered_codes
 from assessments.plans import PlanItemForm, move_rows, plan_indicators, plan_progress
 from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
 from assessments.results import advice_of, assessment_result, scored_assessment
@@ -95,26 +97,69 @@ def _conflict_data(form: StepForm, answers, edits) -> dict:
     return data
 
 
+def _with_cleared(data, dimension, code: str):
+    """The posted data with one indicator set back to unanswered (its "clear" button was pressed),
+    and that indicator's code (None when the step has no such indicator)."""
+    indicator = next((i for s in dimension.subdimensions.all() for i in s.indicators.all() if i.code == code), None)
+    if indicator is None:
+        return data, None
+    data = data.copy()
+    data[f"{field_key(indicator)}-level"] = ""
+    data[f"{field_key(indicator)}-evidence"] = ""
+    return data, indicator.code
+
+
+def _first_error_anchor(form: StepForm) -> tuple[str, int]:
+    """The anchor of the first indicator with an error (the form itself for a page-wide error), and
+    how many indicators have one."""
+    wrong = [i for i in form.indicators
+             if any(name.startswith(field_key(i) + "-") for name in form.errors)]
+    return (indicator_anchor(wrong[0]) if wrong else "questionnaire-form"), len(wrong)
+
+
+def _refusal(text: str, anchor: str, link: str):
+    return format_html('{} <a class="alert-link" href="#{}">{}</a>', text, anchor, link)
+
+
+def _saved_messages(request, result, dimension, cleared: str | None) -> None:
+    saved = [code for code in result.saved if code != cleared]
+    if cleared and cleared in result.saved:
+        messages.success(request, _("Cleared the answer to %(code)s: it is unanswered again.") % {"code": cleared})
+    if saved:
+        messages.success(request, ngettext(
+            "Saved %(count)d answer of %(dimension)s.", "Saved %(count)d answers of %(dimension)s.",
+            len(saved)) % {"count": len(saved), "dimension": dimension.name})
+    elif not result.saved and not result.conflicts:
+        messages.info(request, _("Nothing was changed in %(dimension)s, so nothing needed saving.")
+                      % {"dimension": dimension.name})
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)
     framework = framework_with_questionnaire(assessment.framework_id)
     dimensions = list(framework.dimensions.all())
-    step_code = request.GET.get("step") or dimensions[0].code
+    answers = answers_by_indicator(assessment)
+    outline = questionnaire_outline(framework=framework, answers=answers)
+    # Re-entry without a chosen step opens the first incomplete one; a save always names its step.
+    step_code = request.GET.get("step") or (
+        dimensions[0].code if request.method == "POST" else outline.first_incomplete_step())
     dimension = next((d for d in dimensions if d.code == step_code), None)
     if dimension is None:
         raise Http404
+    only_unanswered = request.GET.get("only") == "unanswered"
+    filter_query = "&only=unanswered" if only_unanswered else ""
     editable = access.can_edit(request.user, assessment)
-    answers = answers_by_indicator(assessment)
     na_rules: dict[str, Any] = {"region_kind": assessment.region.kind,
-                                "na_requires_reason": framework.na_requires_reason}
+                                "na_requires_reason": framework.na_requires_reason, "clearable": editable}
     status = 200
     conflicts: tuple[Conflict, ...] = ()
     if request.method == "POST":
         if not access.may_answer(request.user, assessment.region):
             raise PermissionDenied
-        form = StepForm(request.POST, dimension=dimension, answers=answers, **na_rules)
+        data, cleared = _with_cleared(request.POST, dimension, request.POST.get("clear", ""))
+        form = StepForm(data, dimension=dimension, answers=answers, **na_rules)
         result = None
         if editable and form.is_valid():
             edits = form.edits()
@@ -126,32 +171,46 @@ def questionnaire(request, assessment_id: int):
             assessment.refresh_from_db(fields=["status", "submitted_at", "updated_at"])
             editable, status = False, 409
         elif result is not None:
+            _saved_messages(request, result, dimension, cleared)
             if not result.conflicts:
-                messages.success(request, ngettext(
-                    "Saved %(count)d answer of %(dimension)s.", "Saved %(count)d answers of %(dimension)s.",
-                    len(result.saved)) % {"count": len(result.saved), "dimension": dimension.name})
                 # `saved` tells the page's script that this step's kept copy can go (questionnaire.js).
-                target = dimension.code
+                target, anchor = dimension.code, ""
                 if "next" in request.POST:
                     later = dimensions[dimensions.index(dimension) + 1:]
                     if not later:
                         return redirect(f"{reverse('results', args=[assessment.pk])}?saved={dimension.code}")
                     target = later[0].code
-                return redirect(
-                    f"{reverse('questionnaire', args=[assessment.pk])}?step={target}&saved={dimension.code}")
-            else:
-                conflicts = result.conflicts
-                answers = answers_by_indicator(assessment)
-                form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers,
-                                **na_rules)
-                form.is_valid()
-                status = 409
+                elif cleared:
+                    anchor = "#" + indicator_anchor(next(i for i in form.indicators if i.code == cleared))
+                return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={target}"
+                                f"{filter_query}&saved={dimension.code}{anchor}")
+            conflicts = result.conflicts
+            messages.error(request, _refusal(ngettext(
+                "%(count)d answer was not saved: it changed while you were editing.",
+                "%(count)d answers were not saved: they changed while you were editing.",
+                len(conflicts)) % {"count": len(conflicts)}, "conflicts", _("See what changed")))
+            answers = answers_by_indicator(assessment)
+            outline = questionnaire_outline(framework=framework, answers=answers)
+            form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers,
+                            **na_rules)
+            form.is_valid()
+            status = 409
         else:
+            anchor, count = _first_error_anchor(form)
+            messages.error(request, _refusal(ngettext(
+                "Not saved: %(count)d indicator needs correcting.", "Not saved: %(count)d indicators need correcting.",
+                count) % {"count": count} if count else _("Not saved: the form could not be read."),
+                anchor, _("Go to the first problem")))
             status = 400
     else:
-        form = StepForm(dimension=dimension, answers=answers, **na_rules)
+        hidden = frozenset()
+        if only_unanswered:
+            hidden = frozenset(i.code for s in dimension.subdimensions.all() for i in s.indicators.all()) \
+                - unanswered_codes(framework_dimension=dimension, answers=answers)
+        form = StepForm(dimension=dimension, answers=answers, hidden_codes=hidden, **na_rules)
     steps, done, total = _progress(framework, answers)
     index = dimensions.index(dimension)
+    following = dimensions[(index + 1) % len(dimensions)].code
     return render(request, "assessments/questionnaire.html", {
         "assessment": assessment, "framework": framework, "dimension": dimension, "form": form,
         "steps": steps, "done": done, "total": total, "editable": editable, "conflicts": conflicts,
@@ -160,6 +219,10 @@ def questionnaire(request, assessment_id: int):
         "can_submit": access.can_submit(request.user, assessment),
         "can_reopen": access.can_reopen(request.user, assessment),
         "new_edition": newer_version(assessment=assessment) if editable else None,
+        "outline": outline, "current_outline": outline.step(dimension.code),
+        "next_unanswered": outline.next_unanswered(from_step=dimension.code),
+        "next_unanswered_after": outline.next_unanswered(from_step=following),
+        "only_unanswered": only_unanswered and request.method != "POST", "filter_query": filter_query,
     }, status=status)
 
 
@@ -244,6 +307,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
         previous_plan = plan_progress(previous.plan_items.select_related("indicator"), levels)
     return {
         "assessment": assessment, "framework": framework, "card": card, "previous": previous,
+        "provisional": not card.is_complete,  # an incomplete draft: no tier shown anywhere on the page
         "previous_card": previous_card, "figure": figure, "advice": advice, "peers": peers,
         "rows": _score_rows(framework, card, na_shares(spec=result.spec, answers=levels)),
         "comments": assessment.comments.select_related("author"),

@@ -94,7 +94,8 @@ def test_random_interleavings_never_overwrite_a_saved_answer_silently(sodpa, pla
             assert [c.code for c in result.conflicts] == [indicator.code]  # refused, never overwritten
         elif changed and differs:
             assert result.saved == (indicator.code,)
-            truth[indicator.code] = (current_revision + 1, value, evidence.strip())
+            cleared = value is None and not evidence.strip()  # back to unanswered: the row goes
+            truth[indicator.code] = (0, None, "") if cleared else (current_revision + 1, value, evidence.strip())
             seen[editor][indicator.code] = truth[indicator.code]
         else:
             assert result.saved == () and result.conflicts == ()

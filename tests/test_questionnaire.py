@@ -91,7 +91,12 @@ def test_a_stale_save_is_refused_naming_what_changed_and_keeping_the_input(clien
     assert "S1.1" in text and "admin" in text and "colleague&#x27;s evidence" in text
     answer = draft.answers.get(indicator__code="S1.1")
     assert (answer.level, answer.evidence) == (4, "colleague's evidence")
-    assert not draft.answers.filter(indicator__code="S2.1").exists()  # the whole step was refused
+    assert draft.answers.get(indicator__code="S2.1").level == 2  # the answer nobody else touched is saved
+    with translation.override("zh-hans"):
+        saved = translation.gettext("Saved %(count)d answer of %(dimension)s.")
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages[0] == saved % {"count": 1, "dimension": "战略与人才"} and 'href="#conflicts"' in messages[1]
+    assert text.index(messages[0]) < text.index('id="conflicts"')  # the messages come first, at the top
     form = response.context["form"]
     assert form["i_S1_1-level"].value() == "1" and form["i_S1_1-evidence"].value() == "my evidence"
     assert form["i_S2_1-level"].value() == "2"

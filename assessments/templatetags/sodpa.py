@@ -17,9 +17,21 @@ def tier_label(tier: str | None) -> str:
 
 
 @register.filter
-def tier_badge(tier: str | None):
+def tier_badge(tier: str | None, provisional: bool = False):
+    """The tier as a coloured badge; for an incomplete draft (`provisional`) no tier at all, only the
+    word "provisional": a tier from a part of the answers would read as final."""
+    if provisional:
+        return format_html('<span class="text-body-secondary small provisional">{}</span>', _("provisional"))
     return format_html('<span class="badge {} tier-{}">{}</span>', TIER_CLASSES.get(tier or "", "text-bg-secondary"),
                        tier or "none", tier_label(tier))
+
+
+@register.filter
+def provisional_score(value: float | None, completion: float) -> str:
+    """An incomplete draft's score for people: "43.3 · provisional, 13% answered", never with a tier."""
+    if value is None:
+        return "—"
+    return _("%(score)s · provisional, %(share)s answered") % {"score": score(value), "share": percent(completion)}
 
 
 @register.filter
