@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from frameworks.admin_weights import may_edit_weights, weights_view
 from frameworks.models import (
     Case,
     Dimension,
@@ -158,8 +159,13 @@ class FrameworkAdmin(VersionHistoryAdmin):
         return [
             path("<int:object_id>/publish/", view(self.publish_view), name="frameworks_framework_publish"),
             path("<int:object_id>/new-draft/", view(self.new_draft_view), name="frameworks_framework_new_draft"),
+            path("<int:object_id>/weights/", view(self.weights_view), name="frameworks_framework_weights"),
             *super().get_urls(),
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_edit_weights"] = may_edit_weights(request.user)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def _check_may_maintain(self, request) -> None:
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
@@ -190,6 +196,10 @@ class FrameworkAdmin(VersionHistoryAdmin):
             return HttpResponseNotAllowed(["POST"])
         draft = self._create_draft(request, get_object_or_404(Framework, pk=object_id))
         return redirect("admin:frameworks_framework_change", draft.pk)
+
+    def weights_view(self, request, object_id: int):
+        """Every weight of the version in one table (frameworks.admin_weights)."""
+        return weights_view(self, request, object_id)
 
     def publish_view(self, request, object_id: int):
         """The confirmation page: each region's latest assessment now and under the draft."""
