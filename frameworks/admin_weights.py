@@ -77,7 +77,7 @@ def _anchor(key: str) -> str:
 def _row_problems(formset, rows: list[WeightRow]) -> list[dict]:
     """Each invalid form's errors, named by its row (code and name) and field label."""
     labels = {row.key: row.label for row in rows}
-    problems = []
+    problems = [{"anchor": "", "text": error} for error in formset.non_form_errors()]
     for form in formset.forms:
         key = str(form["key"].value())
         for name, errors in form.errors.items():
@@ -127,7 +127,9 @@ def weights_view(admin, request, object_id: int):
                     admin.message_user(request, _("Nothing was changed."), messages.INFO)
                 return redirect("admin:frameworks_framework_weights", framework.pk)
         else:
-            problems = _row_problems(formset, rows)
+            problems = _row_problems(formset, rows) + [
+                {"anchor": "", "text": f"{reason_form['change_reason'].label}: {error}"}
+                for error in reason_form.errors.get("change_reason", [])]
     elif editable:
         formset, reason_form = WeightFormSet(initial=_initial(rows), prefix="rows"), ReasonForm()
     if problems:
