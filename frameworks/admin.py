@@ -9,6 +9,7 @@ The rules themselves live in `frameworks.versions` and the models' `clean()` met
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from frameworks.admin_weights import may_edit_weights, weights_view
+from frameworks.history import LocalisedHistoryHelper, version_changes
 from frameworks.models import (
     Case,
     Dimension,
@@ -83,6 +86,9 @@ class VersionedInline(ReadOnlyWhenPublished):
 class VersionHistoryAdmin(ReadOnlyWhenPublished, SimpleHistoryAdmin):
     """Read-only when published, with its history; reverting from the history page is a change
     like any other."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LocalisedHistoryHelper(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -158,8 +164,13 @@ class FrameworkAdmin(VersionHistoryAdmin):
         return [
             path("<int:object_id>/publish/", view(self.publish_view), name="frameworks_framework_publish"),
             path("<int:object_id>/new-draft/", view(self.new_draft_view), name="frameworks_framework_new_draft"),
+            path("<int:object_id>/weights/", view(self.weights_view), name="frameworks_framework_weights"),
             *super().get_urls(),
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_edit_weights"] = may_edit_weights(request.user)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def _check_may_maintain(self, request) -> None:
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
@@ -190,6 +201,24 @@ class FrameworkAdmin(VersionHistoryAdmin):
             return HttpResponseNotAllowed(["POST"])
         draft = self._create_draft(request, get_object_or_404(Framework, pk=object_id))
         return redirect("admin:frameworks_framework_change", draft.pk)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The version's history: every change to it and to its rows, field by field."""
+        framework = get_object_or_404(Framework, pk=object_id)
+        if not self.has_view_or_change_permission(request, framework):
+            raise PermissionDenied
+        changes, created = version_changes(framework=framework, include_created=request.GET.get("all") == "1")
+        page = Paginator(changes, 50).get_page(request.GET.get("p"))
+        return TemplateResponse(request, "admin/frameworks/version_history.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "object": framework, "framework": framework,
+            "title": _("History of %(framework)s") % {"framework": framework},
+            "page_obj": page, "created": created, "show_all": request.GET.get("all") == "1",
+        })
+
+    def weights_view(self, request, object_id: int):
+        """Every weight of the version in one table (frameworks.admin_weights)."""
+        return weights_view(self, request, object_id)
 
     def publish_view(self, request, object_id: int):
         """The confirmation page: each region's latest assessment now and under the draft."""
@@ -241,7 +270,8 @@ def _score_label(score: float | None) -> str:
 
 def preview_table(draft: Framework) -> dict:
     """The preview as table rows: per region, old and new score and tier of the overall and of each
-    dimension (the draft's dimensions, then any its regions' versions have and it has not)."""
+    dimension (the draft's dimensions, then any its regions' versions have and it has not); and the
+    regions whose overall tier changes, with their old and new tier."""
     changes = publication_preview(draft=draft)
     names = {dimension.code: dimension.name for dimension in draft.dimensions.all()}
     codes = ["overall", *names]
@@ -265,7 +295,10 @@ def preview_table(draft: Framework) -> dict:
                 for code in codes
             ],
         })
-    return {"columns": columns, "rows": rows}
+    tier_changes = [{"region": change.region, "old": _tier_label(change.old.overall_tier),
+                     "new": _tier_label(change.new.overall_tier)}
+                    for change in changes if change.old.overall_tier != change.new.overall_tier]
+    return {"columns": columns, "rows": rows, "tier_changes": tier_changes, "regions": len(changes)}
 
 
 # --- the questionnaire ---------------------------------------------------------------------------

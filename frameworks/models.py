@@ -159,7 +159,7 @@ class Framework(models.Model):
 
 
 class Dimension(models.Model):
-    framework = models.ForeignKey(Framework, models.CASCADE, related_name="dimensions")
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="dimensions", verbose_name=_("framework"))
     code = models.CharField(_("code"), max_length=10)
     order = models.PositiveSmallIntegerField(_("order"))
     weight = models.FloatField(_("weight"), default=1, validators=POSITIVE)
@@ -198,7 +198,8 @@ class Dimension(models.Model):
 
 
 class SubDimension(models.Model):
-    dimension = models.ForeignKey(Dimension, models.CASCADE, related_name="subdimensions")
+    dimension = models.ForeignKey(Dimension, models.CASCADE, related_name="subdimensions",
+                                  verbose_name=_("dimension"))
     code = models.CharField(_("code"), max_length=10)
     order = models.PositiveSmallIntegerField(_("order"))
     guide_section = models.CharField(_("guide section"), max_length=30)
@@ -240,7 +241,8 @@ class SubDimension(models.Model):
 
 
 class Indicator(models.Model):
-    subdimension = models.ForeignKey(SubDimension, models.CASCADE, related_name="indicators")
+    subdimension = models.ForeignKey(SubDimension, models.CASCADE, related_name="indicators",
+                                     verbose_name=_("sub-dimension"))
     code = models.CharField(_("code"), max_length=12)
     order = models.PositiveSmallIntegerField(_("order"))
     weight = models.FloatField(_("weight"), default=1, validators=POSITIVE)
@@ -300,7 +302,7 @@ class Indicator(models.Model):
 
 
 class LevelDescriptor(models.Model):
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="levels")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="levels", verbose_name=_("indicator"))
     level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(4)])
     text_zh = models.TextField(_("descriptor (Chinese)"))
     text_en = models.TextField(_("descriptor (English)"))
@@ -334,7 +336,7 @@ class LevelDescriptor(models.Model):
 class GlossaryTerm(models.Model):
     """One term of a framework version's vocabulary: its Chinese and its one English rendering."""
 
-    framework = models.ForeignKey(Framework, models.CASCADE, related_name="glossary")
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="glossary", verbose_name=_("framework"))
     term_zh = models.CharField(_("term (Chinese)"), max_length=100)
     term_en = models.CharField(_("term (English)"), max_length=200)
     note_zh = models.TextField(_("note (Chinese)"), blank=True)
@@ -358,7 +360,7 @@ class Advice(models.Model):
     """A piece of the guide's recommendation content, tied to the framework version it belongs to
     so a submitted assessment keeps the advice it was scored with."""
 
-    framework = models.ForeignKey(Framework, models.CASCADE, related_name="+")
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="+", verbose_name=_("framework"))
     guide_section = models.CharField(_("guide section"), max_length=30)
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
@@ -382,7 +384,7 @@ class TierAdvice(Advice):
         STRATEGY = "strategy", _("Classified strategy")
         SCENE_STEP = "scene_step", _("Scene-building step")
 
-    framework = models.ForeignKey(Framework, models.CASCADE, related_name="tier_advice")
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="tier_advice", verbose_name=_("framework"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     tier = models.CharField(_("tier"), max_length=12, choices=Tier)
     history = HistoricalRecords()
@@ -398,7 +400,7 @@ class TierAdvice(Advice):
 class SceneType(models.Model):
     """One of the eight priority scene types of 六(三)."""
 
-    framework = models.ForeignKey(Framework, models.CASCADE, related_name="scene_types")
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="scene_types", verbose_name=_("framework"))
     number = models.PositiveSmallIntegerField(_("number"))
     mature = models.BooleanField(_("mature scene, recommended first"), default=False)
     guide_section = models.CharField(_("guide section"), max_length=30)
@@ -454,7 +456,8 @@ class ScenePrerequisite(models.Model):
 class FeatureScene(Advice):
     """Feature-led scenes for a city type, or for every region (七(二))."""
 
-    framework = models.ForeignKey(Framework, models.CASCADE, related_name="feature_scenes")
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="feature_scenes",
+                                  verbose_name=_("framework"))
     city_type = models.CharField(_("city type"), max_length=15, choices=FeatureCityType)
     history = HistoricalRecords()
 
@@ -467,7 +470,8 @@ class FeatureScene(Advice):
 class EcosystemAdvice(Advice):
     """Ecosystem collaboration (七(三))."""
 
-    framework = models.ForeignKey(Framework, models.CASCADE, related_name="ecosystem_advice")
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="ecosystem_advice",
+                                  verbose_name=_("framework"))
     order = models.PositiveSmallIntegerField(_("order"))
     history = HistoricalRecords()
 
@@ -480,7 +484,7 @@ class EcosystemAdvice(Advice):
 class Case(models.Model):
     """One of the guide's thirteen cases, linked to the sub-dimensions it illustrates."""
 
-    framework = models.ForeignKey(Framework, models.CASCADE, related_name="cases")
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="cases", verbose_name=_("framework"))
     number = models.PositiveSmallIntegerField(_("number"))
     guide_section = models.CharField(_("guide section"), max_length=30)
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)

@@ -42,10 +42,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "axes",
+    "sodpa_portal.apps.SignInThrottlingConfig",  # django-axes, its name translated
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "sodpa_portal.apps.BackgroundTasksConfig",  # django_tasks_db, its name translated
     "frameworks",
     "assessments",
     "accounts",

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from accounts.views import PasswordResetView, SignInView
+
+# The admin's branding, in the page's language: "SODPA 管理后台" / "SODPA administration".
+admin.site.site_header = admin.site.site_title = admin.site.index_title = gettext_lazy("SODPA administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -361,3 +361,46 @@ def test_the_admin_site_is_for_staff_only(world):
     response = client_for(world, "consultant").get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client_for(world, "admin").get("/admin/").status_code == 200
+
+
+# --- The admin's own views (framework versions): framework editors only, failing closed ---------------
+
+# url name → method. Django's standard admin views (changelist, change, history…) are guarded by Django.
+ADMIN_VIEWS = {"frameworks_framework_weights": "GET", "frameworks_framework_publish": "GET",
+               "frameworks_framework_new_draft": "POST"}
+
+
+def test_every_custom_admin_view_is_in_the_table():
+    from django.contrib import admin
+
+    from frameworks.models import Framework
+
+    standard = {"changelist", "add", "history", "delete", "change", "simple_history"}
+    names = {pattern.name for pattern in admin.site._registry[Framework].get_urls() if pattern.name}
+    assert {name for name in names if name.removeprefix("frameworks_framework_") not in standard} == set(ADMIN_VIEWS)
+
+
+def test_custom_admin_views_are_for_framework_editors_only(world, sodpa):
+    from frameworks.models import Framework
+    from frameworks.versions import new_draft_version
+
+    draft = new_draft_version(framework=sodpa, user=world["admin"])
+    staff = UserFactory(username="staff_only", is_staff=True)  # staff, but no framework permissions
+    world = {**world, "staff_only": staff}
+    for name, method in ADMIN_VIEWS.items():
+        url = reverse(f"admin:{name}", args=[draft.pk])
+        for persona in ("admin", "staff_only", "official", "consultant", "nobody", "anonymous"):
+            versions = Framework.objects.count()
+            client = client_for(world, persona)
+            response = client.post(url) if method == "POST" else client.get(url)
+            where = (name, persona, response.status_code)
+            if persona == "admin":
+                assert response.status_code == (302 if method == "POST" else 200), where
+                continue
+            if persona == "staff_only":
+                assert response.status_code == 403, where
+            else:  # not staff, or signed out: the admin's sign-in page, nothing disclosed
+                assert response.status_code == 302 and "/admin/login/" in response["Location"], where
+            assert Framework.objects.count() == versions, where
+        missing = reverse(f"admin:{name}", args=[draft.pk + 10_000])
+        assert client_for(world, "admin").get(missing).status_code in (404, 405), name
