@@ -253,11 +253,17 @@ class FrameworkAdmin(VersionHistoryAdmin):
             "opts": self.model._meta,
             "title": _("Publish %(framework)s") % {"framework": framework},
             "framework": framework,
-            # Every region's scores: tenant data, so for superusers only; editing the questionnaire
-            # grants no access to any region (assessments/access.py).
-            **(preview_table(framework) if request.user.is_superuser
-               else {"columns": [], "rows": [], "preview_hidden": True}),
+            # Every region's scores and names: tenant data, so for superusers only; editing the
+            # questionnaire grants no access to any region (assessments/access.py). An editor still
+            # learns how many regions would change tier, which names none.
+            **(preview_table(framework) if request.user.is_superuser else _preview_counts(framework)),
         })
+
+
+def _preview_counts(draft: Framework) -> dict:
+    table = preview_table(draft)
+    return {"columns": [], "rows": [], "preview_hidden": True, "regions": table["regions"],
+            "tier_change_count": len(table["tier_changes"])}
 
 
 def _tier_label(tier: str | None) -> str:

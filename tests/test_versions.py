@@ -383,6 +383,9 @@ def test_a_new_weight_changes_only_assessments_submitted_afterwards(admin_client
     assert preview.status_code == 200
     assert [t.name for t in preview.templates][0] == "admin/frameworks/publish_preview.html"
     rows = {row["region"].name: row for row in preview.context["rows"]}
+    # the editor learns how many regions change tier (the superuser's list, without the names)
+    assert editor_preview.context["tier_change_count"] == len(preview.context["tier_changes"])
+    assert editor_preview.context["regions"] == len(rows)
     assert [c["code"] for c in preview.context["columns"]] == ["overall", "S", "O", "D", "P", "A"]
     s_new = 875 / 14.5  # (3 × 100 + 11.5 × 50) / 14.5
     assert [(c["old"], c["old_tier"], c["new"], c["new_tier"]) for c in rows["苏州工业园区"]["cells"]] == [
