@@ -53,6 +53,12 @@ def guide_section(section: str) -> str:
     return guide_section_label(section or "")
 
 
+@register.filter
+def key(mapping: dict, name: str):
+    """`mapping[name]`, or "" when it has no such key."""
+    return mapping.get(name, "")
+
+
 @register.inclusion_tag("assessments/_chart_table.html")
 def chart_table(figure: dict, caption: str) -> dict:
     """The chart's figures as a collapsible table next to it (the chart's text equivalent)."""

@@ -120,7 +120,6 @@ def check_page(page, name: str, width: int, chart: str | None, lang: str) -> lis
         if page.locator(".modebar").count():
             problems.append("Plotly's modebar is shown")
         problems += chart_problems(page, lang)
-    page.wait_for_load_state("networkidle")
     overflow = page.evaluate(OVERFLOW_SCRIPT)
     if overflow["scrollWidth"] > overflow["innerWidth"]:
         problems.append(f"scrollWidth {overflow['scrollWidth']} > {overflow['innerWidth']}: {overflow['wide']}")
@@ -129,7 +128,7 @@ def check_page(page, name: str, width: int, chart: str | None, lang: str) -> lis
         if boxes:
             problems.append(f"scrolls sideways inside {boxes}")
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
     for violation in result["violations"]:
         targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
         problems.append(f"axe {violation['id']} ({violation['impact']}): {targets}")
