@@ -133,7 +133,7 @@ def radar_figure(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, s
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.08},
             # room for the two- or three-line labels beside the chart (wrap_label), even on a 360 px phone
-            "margin": {"l": 72, "r": 72, "t": 48, "b": 24},
+            "margin": {"l": 72, "r": 72, "t": 64, "b": 24},
             "font": {"family": "Noto Sans CJK SC, sans-serif"},
         },
     }

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = ((360, 740), (1366, 900))
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
 # A short name of an element for the failure message: tag#id.class
 NAME_OF = ("el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')"
            " + (el.classList.length ? '.' + [...el.classList].join('.') : '')")
@@ -47,6 +48,11 @@ OVERFLOW_SCRIPT = f"""() => {{
 SCROLLING_BOXES = f"""() => [...document.querySelectorAll('body *')].filter(el =>
   ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1
   && !el.closest('.js-plotly-plot')).map(el => ({NAME_OF})(el.firstElementChild || el))"""
+# A chart's texts drawn outside its box are cut off (a radar label losing its "A", a tick "Jan 202").
+CUT_TEXTS = """el => { const box = el.getBoundingClientRect();
+  return [...el.querySelectorAll('.main-svg text')].filter(text => { const b = text.getBoundingClientRect();
+    return b.width > 0 && (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1
+                           || b.bottom > box.bottom + 1); }).map(text => text.textContent); }"""
 ACTION = "建设城市级物联感知平台，统一接入各委办局的感知设备"
 
 
@@ -105,6 +111,8 @@ def chart_problems(page, lang: str) -> list[str]:
     for chart in page.locator(".js-plotly-plot").all():
         if not chart.evaluate("el => !!el.closest('.card-body').querySelector('details.chart-table table tbody tr')"):
             problems.append(f"no table of the figures beside #{chart.get_attribute('id')}")
+        if cut := chart.evaluate(CUT_TEXTS):
+            problems.append(f"texts cut off at the edge of #{chart.get_attribute('id')}: {cut}")
     if page.locator("#history-chart").count():
         ticks = page.locator("#history-chart .xtick text").all_text_contents()
         expected = "年" if lang == "zh-hans" else "20"
@@ -128,7 +136,7 @@ def check_page(page, name: str, width: int, chart: str | None, lang: str) -> lis
         if boxes:
             problems.append(f"scrolls sideways inside {boxes}")
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+    result = page.evaluate(AXE_RUN, AXE_TAGS)
     for violation in result["violations"]:
         targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
         problems.append(f"axe {violation['id']} ({violation['impact']}): {targets}")
