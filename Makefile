@@ -10,12 +10,13 @@ MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
 TEST_DEBS := chromium poppler-utils postgresql redis-server
 PLOTLY_JS := static/vendor/plotly/plotly.min.js
+PLOTLY_LOCALE := static/vendor/plotly/plotly-locale-zh-cn.js
 NPM := $(shell command -v npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres test-redis lint mypy lock messages fixture clean bench
 
-setup: debs $(VENV)/.installed $(PLOTLY_JS) messages
+setup: debs $(VENV)/.installed $(PLOTLY_JS) $(PLOTLY_LOCALE) messages
 
 setup-test: setup debs-test
 
@@ -40,7 +41,8 @@ lock: $(VENV)/.installed
 		--no-emit-index-url --no-emit-find-links \
 		-o requirements.lock pyproject.toml
 
-# plotly.js is served from our own static files (no CDN): the npm package pinned in package-lock.json.
+# plotly.js and its Chinese locale are served from our own static files (no CDN): the npm packages pinned in
+# package-lock.json. The dev dependency axe-core is for the browser tests (tests/browser/test_phone_and_access.py).
 node_modules/.installed: package.json package-lock.json
 	@[ -n "$(NPM)" ] || { echo "npm is missing: install Node.js 20 and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
@@ -50,6 +52,12 @@ $(PLOTLY_JS): node_modules/.installed
 	@mkdir -p $(dir $@)
 	cp node_modules/plotly.js-dist-min/plotly.min.js $@
 	cp node_modules/plotly.js-dist-min/LICENSE $(dir $@)LICENSE
+
+# plotly.js-locales ships CommonJS modules: wrapped, the zh-CN one registers itself with the page's Plotly.
+$(PLOTLY_LOCALE): node_modules/.installed
+	@mkdir -p $(dir $@)
+	{ echo '(function (module) {'; cat node_modules/plotly.js-locales/zh-cn.js; \
+	  echo 'window.Plotly.register(module.exports);'; echo '})({});'; } > $@
 
 messages: $(VENV)/.installed
 	@$(MANAGE) compilemessages --ignore=.venv -v 0
@@ -103,4 +111,4 @@ fixture: $(VENV)/.installed
 	$(MANAGE) build_framework_fixture
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3* tests/artifacts $(PLOTLY_JS)
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3* tests/artifacts $(PLOTLY_JS) $(PLOTLY_LOCALE)

@@ -8,6 +8,8 @@ matplotlib radar of the PDF draws its text with mathtext off (`parse_math=False`
 title is drawn as typed, never parsed as a formula."""
 
 import html
+import re
+import unicodedata
 from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
@@ -22,6 +24,8 @@ PEER_COLOUR = "#fd7e14"
 # The overall line and one line per dimension on the region history chart (Bootstrap's palette).
 HISTORY_COLOURS = ["#212529", "#0d6efd", "#d63384", "#198754", "#6f42c1", "#20c997", "#0dcaf0", "#dc3545"]
 TIER_ORDER = {tier.value: tier.rank for tier in Tier}
+DAY_MS = 24 * 60 * 60 * 1000
+RADAR_LABEL_WIDTH = 12  # units of `_text_width` per line of a radar label: six CJK characters
 
 
 def plotly_text(text: str) -> str:
@@ -34,8 +38,35 @@ def _axis_labels(codes: list[str], dimension_names: dict[str, str]) -> list[str]
     return [plotly_text(f"{code} {dimension_names.get(code, '')}".strip()) for code in codes]
 
 
+def _text_width(text: str) -> int:
+    """Roughly how wide `text` is drawn, in units of a Latin letter: a CJK character counts two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def wrap_label(text: str, *, width: int = RADAR_LABEL_WIDTH) -> list[str]:
+    """`text` in lines of at most about `width` units (`_text_width`): at spaces where it has them,
+    anywhere in a run of CJK characters (a word longer than a line stays whole)."""
+    lines: list[str] = []
+    line = ""
+    for word in re.findall(r"\S+\s*", text):
+        pieces = [word] if " " in word or _text_width(word) <= width else list(word)
+        for piece in pieces:
+            if line and _text_width(line + piece.rstrip()) > width:
+                lines.append(line.rstrip())
+                line = ""
+            line += piece
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+def _radar_labels(codes: list[str], dimension_names: dict[str, str]) -> list[str]:
+    """The radar's axis labels: the code on the first line, the name below it in short lines, so the
+    labels beside the chart fit its margins on a 360 px phone ("A<br>应用与场景")."""
+    return ["<br>".join(plotly_text(line) for line in [code, *wrap_label(dimension_names.get(code, ""))] if line)
+            for code in codes]
+
+
 def radar_series(*, card: ScoreCard, name: str, dimension_names: dict[str, str]) -> dict:
-    labels = _axis_labels([dim.code for dim in card.dimensions], dimension_names)
+    labels = _radar_labels([dim.code for dim in card.dimensions], dimension_names)
     values = [round(dim.score, 2) if dim.score is not None else 0 for dim in card.dimensions]
     texts = [f"{dim.score:.1f}" if dim.score is not None else _("no score") for dim in card.dimensions]
     return {
@@ -54,7 +85,7 @@ def peer_series(*, codes: list[str], medians: dict[str, float | None], name: str
                 dimension_names: dict[str, str]) -> dict:
     """The peer median as a radar trace on the same axes as `radar_series` (dimension `codes` in
     the card's order); a dashed outline without fill, so the region's own shape stays readable."""
-    labels = _axis_labels(codes, dimension_names)
+    labels = _radar_labels(codes, dimension_names)
     scores = [medians.get(code) for code in codes]
     values = [round(score, 2) if score is not None else 0 for score in scores]
     texts = [f"{score:.1f}" if score is not None else _("no score") for score in scores]
@@ -95,12 +126,14 @@ def radar_figure(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, s
         "data": series,
         "layout": {
             "polar": {
-                "radialaxis": {"range": [0, 100], "tickvals": [0, *tier_rings(current[0])]},
-                "angularaxis": {"rotation": 90, "direction": "clockwise"},
+                "radialaxis": {"range": [0, 100], "tickvals": [0, *tier_rings(current[0])],
+                               "tickfont": {"size": 10}},
+                "angularaxis": {"rotation": 90, "direction": "clockwise", "tickfont": {"size": 11}},
             },
             "showlegend": True,
-            "legend": {"orientation": "h"},
-            "margin": {"l": 60, "r": 60, "t": 30, "b": 30},
+            "legend": {"orientation": "h", "y": -0.08},
+            # room for the two- or three-line labels beside the chart (wrap_label), even on a 360 px phone
+            "margin": {"l": 72, "r": 72, "t": 64, "b": 24},
             "font": {"family": "Noto Sans CJK SC, sans-serif"},
         },
     }
@@ -248,12 +281,17 @@ def history_figure(*, points: list[dict], dimension_names: dict[str, str], tier_
     return {
         "data": series,
         "layout": {
-            "xaxis": {"type": "date"},
+            # date ticks in the page's language (Plotly's locale gives the month names; these the order)
+            "xaxis": {"type": "date", "automargin": True, "tickformatstops": [
+                {"dtickrange": [None, 28 * DAY_MS], "value": _("%b %-d, %Y")},
+                {"dtickrange": [28 * DAY_MS, "M12"], "value": _("%b %Y")},
+                {"dtickrange": ["M12", None], "value": _("%Y")},
+            ]},
             "yaxis": {"range": [0, 100], "tickvals": [0, tier_intermediate, tier_advanced, 100],
                       "title": {"text": plotly_text(_("Score"))}},
             "annotations": annotations, "shapes": shapes,
             "showlegend": True, "legend": {"orientation": "h"},
-            "margin": {"l": 60, "r": 30, "t": 30, "b": 40},
+            "margin": {"l": 60, "r": 40, "t": 30, "b": 40},
             "font": {"family": "Noto Sans CJK SC, sans-serif"},
         },
     }
@@ -261,3 +299,43 @@ def history_figure(*, points: list[dict], dimension_names: dict[str, str], tier_
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def chart_table(figure: dict) -> dict:
+    """The figures a Plotly chart of this module draws, as a table (its text equivalent for people who
+    cannot see the chart): one column per trace, one row per radar axis or per date of a line chart.
+
+    Returns `corner` (the row headers' title), `columns` (trace names) and `rows`, each with `label`
+    and `cells` (`column`, `value`: text as drawn, "—" where a trace has no value). Plotly's escaping
+    and line breaks are undone: the template escapes the text again."""
+    from datetime import datetime
+
+    from django.utils.formats import date_format, number_format
+
+    traces = figure.get("data", [])
+    columns = [_plain(trace.get("name", "")) for trace in traces]
+    polar = bool(traces) and traces[0].get("type") == "scatterpolar"
+    rows: dict[str, list[str]] = {}
+    for number, trace in enumerate(traces):
+        if polar:  # the polygon is closed: its last point repeats the first
+            keys = [_plain(theta) for theta in trace["theta"][:-1]]
+            values = [str(text) for text in trace["text"][:-1]]
+        else:
+            titles = trace.get("customdata") or [""] * len(trace["x"])
+            keys = [" · ".join(part for part in (date_format(datetime.fromisoformat(when), "DATE_FORMAT"),
+                                                  _plain(title)) if part)
+                    for when, title in zip(trace["x"], titles, strict=True)]
+            values = ["—" if y is None else number_format(round(y, 1), 1) for y in trace["y"]]
+        for key, value in zip(keys, values, strict=True):
+            rows.setdefault(key, ["—"] * len(traces))[number] = value
+    return {
+        "corner": _("Dimension") if polar else _("Assessment"),
+        "columns": columns,
+        "rows": [{"label": label, "cells": [{"column": column, "value": value}
+                                            for column, value in zip(columns, values, strict=True)]}
+                 for label, values in rows.items()],
+    }
+
+
+def _plain(text: str) -> str:
+    return html.unescape(str(text).replace("<br>", " "))

@@ -138,6 +138,7 @@ def region_history(region: Region, *, tier_labels: dict[str, str]) -> dict:
     latest = assessments[-1]
     names = {d.code: d.name for d in frameworks[latest.framework_id].dimensions.all()}
     context["dimension_codes"] = [{"code": code, "name": name} for code, name in names.items()]
+    context["dimension_names"] = names
     points = [{"when": timezone.localtime(item["assessment"].submitted_at).strftime("%Y-%m-%d %H:%M:%S"),
                "title": item["assessment"].title, "card": item["card"], "change": item["change"]}
               for item in timeline]

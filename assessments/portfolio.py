@@ -124,7 +124,7 @@ def build(regions, *, sort: str | None, direction: str | None, compare: list[str
         row = Row(region=region, assessment=assessment, card=card)
         for column in columns:
             dim = next((d for d in card.dimensions if d.code == column["code"]), None) if card else None
-            row.cells.append({"code": column["code"], "score": dim.score if dim else None,
+            row.cells.append({"code": column["code"], "name": column["name"], "score": dim.score if dim else None,
                               "tier": dim.tier if dim else None})
         rows.append(row)
     rows = sort_rows(rows, sort or SORT_NAME, direction or ASC)  # never None here: narrowed for mypy

@@ -128,7 +128,7 @@ def test_the_radar_overlays_the_selected_regions_only(client, portfolio):
     by_name = {trace["name"]: trace for trace in figure["data"]}
     assert by_name["乙市"]["r"] == [50.0] * 6
     assert by_name["甲市"]["r"] == [25.0, 25.0, 100.0, 25.0, 25.0, 25.0]
-    assert [theta.split()[0] for theta in by_name["甲市"]["theta"]] == ["S", "O", "D", "P", "A", "S"]
+    assert [theta.split("<br>")[0] for theta in by_name["甲市"]["theta"]] == ["S", "O", "D", "P", "A", "S"]
     page = response.content.decode()
     assert '<script id="radar-data" type="application/json">' in page
     assert f'id="compare-{jia.pk}" checked' in page and f'id="compare-{yi.pk}" checked' in page

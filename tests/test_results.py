@@ -45,7 +45,7 @@ def test_radar_has_five_axes_and_overlays_the_previous_submission(client, sodpa,
     figure = radar(client.get(reverse("results", args=[current.pk])))
     previous_trace, current_trace = figure["data"]
     assert (previous_trace["name"], current_trace["name"]) == ("2025", "2026")
-    assert [theta.split()[0] for theta in current_trace["theta"]] == ["S", "O", "D", "P", "A", "S"]
+    assert [theta.split("<br>")[0] for theta in current_trace["theta"]] == ["S", "O", "D", "P", "A", "S"]
     assert current_trace["r"][:5] == [75.0] * 5
     assert previous_trace["r"][:5] == [25.0] * 5
 

@@ -63,3 +63,17 @@ def guide_section(section: str) -> str:
     from frameworks.i18n import guide_section_label
 
     return guide_section_label(section or "")
+
+
+@register.filter
+def key(mapping: dict, name: str):
+    """`mapping[name]`, or "" when it has no such key."""
+    return mapping.get(name, "")
+
+
+@register.inclusion_tag("assessments/_chart_table.html")
+def chart_table(figure: dict, caption: str) -> dict:
+    """The chart's figures as a collapsible table next to it (the chart's text equivalent)."""
+    from assessments.charts import chart_table as table_of
+
+    return {"table": table_of(figure), "caption": caption}
