@@ -335,7 +335,8 @@ def team_progress(*, parts: list[Part], assignments: list[Assignment], answered_
             assignments=tuple(AssignmentProgress(assignment=a, answered=sum(1 for pk in ids if done(a, pk)),
                                                  total=len(ids)) for a in mine)))
     people: dict[int, dict] = {}
-    for assignment in assignments:
+    order = {part.code: number for number, part in enumerate(parts)}
+    for assignment in sorted(assignments, key=lambda a: order.get(a.part, len(order))):
         part = by_code.get(assignment.part)
         if part is None:
             continue

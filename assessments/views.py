@@ -135,7 +135,8 @@ def questionnaire(request, assessment_id: int):
             raise PermissionDenied
         form = StepForm(request.POST, dimension=dimension, answers=answers, **na_rules)
         result = None
-        all_indicators = [i for sub in dimension.subdimensions.all() for i in sub.indicators.all()]
+        all_indicators = [i for d in framework.dimensions.all() for sub in d.subdimensions.all()
+                          for i in sub.indicators.all()]
         refused = [] if scope is None else team.refused_codes(indicators=all_indicators, data=request.POST,
                                                              scope=scope)
         if refused:

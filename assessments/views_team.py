@@ -36,7 +36,6 @@ def _page(request, assessment: Assessment, *, invite_form=None, assign_form=None
         "assessment": assessment, **overview,
         "invite_form": invite_form or InviteForm(),
         "assign_form": assign_form or AssignForm(contributors=contributors, parts=overview["parts"]),
-        "reassign_form": ReassignForm(contributors=contributors),
         "invitation": invitation,
         "set_password_url": request.build_absolute_uri(invitation.set_password_path)
         if invitation and invitation.set_password_path else None,
