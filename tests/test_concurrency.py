@@ -99,7 +99,8 @@ def test_two_contributors_saving_their_parts_at_once_both_keep_their_answers(sod
         thread.join()
     assert failures == [] and results == [302] * 6
     shared = dict(Answer.objects.filter(assessment=assessment).values_list("indicator__code", "level"))
-    expected = Indicator.objects.filter(subdimension__dimension__framework=sodpa, subdimension__dimension__code__in="SD")
+    expected = Indicator.objects.filter(subdimension__dimension__framework=sodpa,
+                                        subdimension__dimension__code__in=["S", "D"])
     assert shared == {indicator.code: 3 for indicator in expected}
     own = Response.objects.filter(assessment=assessment).values_list("indicator__code", "level")
     assert sorted(own) == sorted((i.code, 3) for i in Indicator.objects.filter(
