@@ -87,8 +87,8 @@ def crew(db):
             "sensing": sensing, "draft": draft}
 
 
-def signed_in(user) -> Client:
-    client = Client()
+def signed_in(user, language: str = "en") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client
 
@@ -103,6 +103,7 @@ def test_a_contributor_sees_only_their_parts_and_a_post_to_another_part_stores_n
     page = step(strategy, draft, "S")
     html = page.content.decode()
     assert page.status_code == 200 and "Your parts: S" in html
+    assert "您负责的部分：S" in step(signed_in(crew["strategy"], "zh-hans"), draft, "S").content.decode()
     assert 'href="?step=S"' in html and 'href="?step=D"' not in html and 'href="?step=O"' not in html
     assert "Submit the assessment" not in html and reverse("results", args=[draft.pk]) not in html
     redirected = step(strategy, draft, "D")  # another part: not shown
