@@ -172,9 +172,12 @@ def test_independent_answers_stay_apart_until_the_coordinator_sets_the_consensus
     o11 = next(a for a in detail["answers"] if a["indicator"] == "O1.1")
     assert o11["answered_by"] == "coordinator"
     assert o11["responses"] == [{"by": "data", "level": 4, "na": False}, {"by": "sensing", "level": 1, "na": False}]
-    from assessments.reports import report_context
+    from assessments.reports import report_context, report_html
     context = report_context(assessment=Assessment.objects.get(pk=draft.pk))
     assert [row.indicator.code for row in context["disagreements"]] == ["O1.1"]
+    html = report_html(assessment=Assessment.objects.get(pk=draft.pk), language="en")
+    appendix = html[html.index('id="disagreements-table"'):]
+    assert "Appendix: where respondents differed" in html and "data: 4 Leading; sensing: 1 Initial" in appendix
 
 
 @pytest.mark.django_db
