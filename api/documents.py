@@ -10,7 +10,8 @@ from assessments.models import Answer, Assessment, Region
 from assessments.queries import batch_scorecards, batch_scores
 from assessments.results import advice_for, score_assessment
 from assessments.selectors import latest_submitted_per_region, submitted_in_order
-from frameworks.models import Framework
+from assessments.team import responses_by_indicator
+from frameworks.models import Framework, Indicator
 
 
 def language_code(requested: str | None) -> str:
@@ -78,16 +79,27 @@ def region_detail(region_row: Region) -> dict:
 
 
 def assessment_detail(assessment: Assessment) -> dict:
-    answers = (Answer.objects.filter(assessment=assessment).select_related("indicator")
-               .order_by("indicator__subdimension__dimension__order", "indicator__subdimension__order",
-                         "indicator__order", "indicator__code"))
+    """The answers, each with who last set it and, where contributors answered independently, their
+    levels (an indicator answered only independently so far appears with a null level)."""
+    order = ("subdimension__dimension__order", "subdimension__order", "order", "code")
+    answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
+    responses = responses_by_indicator(assessment=assessment)
+    indicators = Indicator.objects.filter(pk__in=set(answers) | set(responses)).order_by(*order)
     return {
         "id": assessment.pk, "region": region(assessment.region), "title": assessment.title,
         "status": assessment.status, "framework": _framework_ref(assessment), **_dates(assessment),
-        "answers": [
-            {"indicator": a.indicator.code, "level": a.level, "na": a.not_applicable, "evidence": a.evidence}
-            for a in answers
-        ],
+        "answers": [_answer(indicator, answers.get(indicator.pk), responses.get(indicator.pk, []))
+                    for indicator in indicators],
+    }
+
+
+def _answer(indicator: Indicator, answer: Answer | None, responses: list) -> dict:
+    return {
+        "indicator": indicator.code,
+        "level": answer.level if answer else None, "na": answer.not_applicable if answer else False,
+        "evidence": answer.evidence if answer else "",
+        "answered_by": answer.updated_by.get_username() if answer and answer.updated_by else None,
+        "responses": [{"by": r.user.get_username(), "level": r.level, "na": r.not_applicable} for r in responses],
     }
 
 

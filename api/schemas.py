@@ -199,11 +199,21 @@ class RegionDetail(RegionOut):
     latest_submitted: AssessmentSummary | None
 
 
+class ResponseOut(Schema):
+    by: str = Field(description="user name of the contributor who answered independently")
+    level: int | None = Field(description="0–4; null when not applicable or not answered")
+    na: bool = Field(description="not applicable")
+
+
 class AnswerOut(Schema):
     indicator: str
     level: int | None = Field(description="0–4; null when not applicable or not answered")
     na: bool = Field(description="not applicable")
     evidence: str
+    answered_by: str | None = Field(description="user name of who last set this answer (null: unknown)")
+    responses: list[ResponseOut] = Field(
+        description="where contributors answered this indicator independently: each one's answer "
+                    "(kept after the consolidated answer is set); empty otherwise")
 
 
 class AssessmentDetail(Schema):

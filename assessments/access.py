@@ -2,7 +2,14 @@
 
 Tenant access comes only from a region's membership:
 - official: the regions they are a member of — create, edit and submit their assessments;
-- consultant: the regions assigned to them — read, comment, export, reopen submitted assessments.
+- consultant: the regions assigned to them — read, comment, export, reopen submitted assessments;
+- contributor: bureau staff a region's official invited (assessments/team.py) — they see only the
+  assessments of the region they are assigned a part of, and there only the questionnaire of their
+  parts: they answer those parts of a draft, never submit, reopen, plan, export or see results, and
+  every other page of the assessment, like any other region, answers 404.
+A user's roles in a region are resolved in ONE query and kept on the user object for the request
+(`roles_in`); fetching a visible assessment resolves them in the same query, so the predicates
+below cost no query on a page.
 Staff and superusers are no exception: `is_staff` and `is_superuser` grant no region. Editing the
 questionnaire is a Django permission on the frameworks models (the group "framework editors",
 frameworks/permissions.py), used in the admin only; it grants no tenant access either, and the
@@ -11,14 +18,71 @@ Anything outside a user's regions is answered with 404 by the views (never 403: 
 not disclosed).
 """
 
+import enum
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from accounts.security import log_event
-from assessments.models import Assessment, Region
+from assessments.models import Assessment, Assignment, Region
+
+_MEMO = "_sodpa_roles"  # on the user object: {region id: frozenset of roles}, for the request
+
+
+class Role(enum.StrEnum):
+    OFFICIAL = "official"
+    CONSULTANT = "consultant"
+    CONTRIBUTOR = "contributor"
+
+
+def _role_exists(user, region_ref: str) -> dict[str, Exists]:
+    return {
+        Role.OFFICIAL: Exists(Region.officials.through.objects.filter(region=OuterRef(region_ref), user=user)),
+        Role.CONSULTANT: Exists(Region.consultants.through.objects.filter(region=OuterRef(region_ref), user=user)),
+        Role.CONTRIBUTOR: Exists(Region.contributors.through.objects.filter(region=OuterRef(region_ref), user=user)),
+    }
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _remember(user, region_id: int, roles: frozenset[Role]) -> frozenset[Role]:
+    memo = getattr(user, _MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(user, _MEMO, memo)
+    memo[region_id] = roles
+    return roles
+
+
+def _roles_of_row(row) -> frozenset[Role]:
+    return frozenset(role for role in Role if getattr(row, f"role_{role}", False))
+
+
+def roles_in(user, region: Region) -> frozenset[Role]:
+    """The user's roles in the region: one query the first time, then kept on the user object (a
+    request's user is loaded per request, so the memo lives as long as the request)."""
+    if not _signed_in(user):
+        return frozenset()
+    known = getattr(user, _MEMO, {}).get(region.pk)
+    if known is not None:
+        return known
+    flags = (Region.objects.filter(pk=region.pk)
+             .annotate(**{f"role_{role}": exists for role, exists in _role_exists(user, "pk").items()})
+             .values_list(*(f"role_{role}" for role in Role)).first()) or (False,) * len(Role)
+    return _remember(user, region.pk, frozenset(role for role, flag in zip(Role, flags, strict=True) if flag))
+
+
+def forget_roles(user) -> None:
+    """After a membership change within the same request (or test)."""
+    if hasattr(user, _MEMO):
+        delattr(user, _MEMO)
 
 
 def regions_visible_to(user) -> QuerySet[Region]:
-    if not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return Region.objects.none()
     members = Region.officials.through.objects.filter(region=OuterRef("pk"), user=user)
     assigned = Region.consultants.through.objects.filter(region=OuterRef("pk"), user=user)
@@ -29,30 +93,61 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
     return Assessment.objects.filter(region__in=regions_visible_to(user))
 
 
-def visible_assessment_or_404(user, assessment_id: int) -> Assessment:
-    """The assessment if the user may see it, else 404 (its existence is not disclosed)."""
-    from django.http import Http404
+def assessments_assigned_to(user) -> QuerySet[Assessment]:
+    """The assessments a contributor has a part of, in regions they are still a contributor of."""
+    if not _signed_in(user):
+        return Assessment.objects.none()
+    return Assessment.objects.filter(
+        Exists(Region.contributors.through.objects.filter(region=OuterRef("region"), user=user)),
+        Exists(Assignment.objects.filter(assessment=OuterRef("pk"), user=user)),
+    )
 
-    assessment = assessments_visible_to(user).select_related("region", "framework").filter(pk=assessment_id).first()
+
+def _assessment_or_404(user, assessment_id: int, *, contributors: bool) -> Assessment:
+    if not _signed_in(user):
+        raise Http404
+    roles = _role_exists(user, "region")
+    allowed = Q(**{f"role_{Role.OFFICIAL}": True}) | Q(**{f"role_{Role.CONSULTANT}": True})
+    queryset = Assessment.objects.annotate(**{f"role_{role}": exists for role, exists in roles.items()})
+    if contributors:
+        queryset = queryset.annotate(assigned=Exists(Assignment.objects.filter(assessment=OuterRef("pk"), user=user)))
+        allowed |= Q(**{f"role_{Role.CONTRIBUTOR}": True}, assigned=True)
+    assessment = queryset.filter(allowed).select_related("region", "framework").filter(pk=assessment_id).first()
     if assessment is None:
         if Assessment.objects.filter(pk=assessment_id).exists():
             log_event("access_denied", user=user.get_username(), assessment=assessment_id)
         raise Http404
+    _remember(user, assessment.region_id, _roles_of_row(assessment))
     return assessment
 
 
+def visible_assessment_or_404(user, assessment_id: int) -> Assessment:
+    """The assessment if the user may see it (official, consultant), else 404 (its existence is not
+    disclosed). The user's roles in its region are resolved in the same query."""
+    return _assessment_or_404(user, assessment_id, contributors=False)
+
+
+def questionnaire_assessment_or_404(user, assessment_id: int) -> Assessment:
+    """As `visible_assessment_or_404`, and also for a contributor assigned a part of it."""
+    return _assessment_or_404(user, assessment_id, contributors=True)
+
+
 def is_official_of(user, region: Region) -> bool:
-    return region.officials.filter(pk=user.pk).exists()
+    return Role.OFFICIAL in roles_in(user, region)
 
 
 def is_consultant_of(user, region: Region) -> bool:
-    return region.consultants.filter(pk=user.pk).exists()
+    return Role.CONSULTANT in roles_in(user, region)
 
 
-def answerable_region_ids(user, regions: list[Region]) -> set[int]:
+def is_contributor_of(user, region: Region) -> bool:
+    return Role.CONTRIBUTOR in roles_in(user, region)
+
+
+def answerable_region_ids(user, regions: Iterable[Region]) -> set[int]:
     """Of these regions, those whose assessments the user fills in (one query for a list page)."""
     return set(
-        Region.officials.through.objects.filter(user=user, region__in=regions).values_list("region_id", flat=True)
+        Region.officials.through.objects.filter(user=user, region__in=list(regions)).values_list("region_id", flat=True)
     )
 
 
@@ -61,7 +156,7 @@ def can_create_assessment(user, region: Region) -> bool:
 
 
 def may_answer(user, region: Region) -> bool:
-    """The role that fills in a region's assessments (whatever their status)."""
+    """The role that fills in a region's whole assessments (whatever their status) and alone submits."""
     return is_official_of(user, region)
 
 
@@ -74,6 +169,12 @@ def can_edit(user, assessment: Assessment) -> bool:
     return not assessment.is_submitted and may_answer(user, assessment.region)
 
 
+def can_contribute(user, assessment: Assessment) -> bool:
+    """A contributor answers their parts of a draft (which parts: assessments/team.py)."""
+    return (not assessment.is_submitted and not may_answer(user, assessment.region)
+            and is_contributor_of(user, assessment.region))
+
+
 def can_submit(user, assessment: Assessment) -> bool:
     return can_edit(user, assessment)
 
@@ -83,4 +184,9 @@ def can_reopen(user, assessment: Assessment) -> bool:
 
 
 def can_comment(user, assessment: Assessment) -> bool:
-    return is_consultant_of(user, assessment.region) or is_official_of(user, assessment.region)
+    return bool(roles_in(user, assessment.region) & {Role.CONSULTANT, Role.OFFICIAL})
+
+
+def can_manage_team(user, assessment: Assessment) -> bool:
+    """The coordinator (the region's official) invites contributors, assigns parts, sets consensus."""
+    return may_answer(user, assessment.region)

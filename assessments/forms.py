@@ -5,6 +5,8 @@ Framework text (names, guide sections) is data: crispy's `Fieldset` legend and `
 text as a Django template, so they are not used with it; `TextFieldset` and `Markup` put it into the
 page escaped, as typed."""
 
+from collections.abc import Collection, Mapping
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
@@ -16,7 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from assessments.answering import Edit, evidence_digest
-from assessments.models import Answer
+from assessments.models import Answer, Response
 from assessments.outline import subdimension_anchor
 from assessments.scoring import NOT_APPLICABLE, AnswerValue
 from frameworks.i18n import guide_section_label
@@ -82,11 +84,13 @@ class StepForm(forms.Form):
     """Fields per indicator `<key>-level`, `<key>-evidence` and hidden `<key>-rev`, `<key>-seen`,
     `<key>-seenev`: the revision and the values the page showed, to detect concurrent edits."""
 
-    def __init__(self, *args, dimension: Dimension, answers: dict[int, Answer], region_kind: str | None = None,
-                 na_requires_reason: bool = False, hidden_codes: frozenset[str] = frozenset(),
+    def __init__(self, *args, dimension: Dimension, answers: Mapping[int, Answer | Response],
+                 region_kind: str | None = None, na_requires_reason: bool = False,
+                 only: Collection[int] | None = None, hidden_codes: frozenset[str] = frozenset(),
                  clearable: bool = False, **kwargs):
         """`region_kind`: "not applicable" is offered only where that kind of region may use it;
         `na_requires_reason`: (version 2 on) a "not applicable" answer needs its reason in the evidence;
+        `only`: the indicators (ids) shown, e.g. a contributor's parts (assessments/team.py);
         `hidden_codes`: indicators kept in the form but not shown (the "only unanswered" filter);
         `clearable`: a saved answer gets a button that sets it back to unanswered."""
         super().__init__(*args, **kwargs)
@@ -97,13 +101,26 @@ class StepForm(forms.Form):
         self.dimension = dimension
         self.region_kind = region_kind
         self.na_requires_reason = na_requires_reason
-        self.indicators = [ind for sub in dimension.subdimensions.all() for ind in sub.indicators.all()]
+        self.only = None if only is None else frozenset(only)
+        self.answers = answers
+        self.indicators = [ind for sub in dimension.subdimensions.all() for ind in self._shown(sub)]
         for indicator in self.indicators:
             self._add_fields(indicator, answers.get(indicator.pk))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(*[self._section(sub) for sub in dimension.subdimensions.all()])
+        self.helper.layout = Layout(*[self._section(sub) for sub in dimension.subdimensions.all() if self._shown(sub)])
+
+    def _shown(self, subdimension) -> list[Indicator]:
+        return [i for i in subdimension.indicators.all() if self.only is None or i.pk in self.only]
+
+    def _answered_by(self, indicator: Indicator) -> Markup:
+        answer = self.answers.get(indicator.pk)
+        who = answer.updated_by if answer is not None else None
+        if who is None or answer is None or answer.value is None:
+            return Markup(SafeString(""))
+        return Markup(format_html('<p class="small text-body-secondary answered-by mb-1">{}</p>',
+                                  _("Answered by %(name)s") % {"name": who.get_full_name() or who.get_username()}))
 
     def _add_fields(self, indicator: Indicator, answer: Answer | None) -> None:
         key = field_key(indicator)
@@ -134,7 +151,7 @@ class StepForm(forms.Form):
 
     def _section(self, subdimension) -> Fieldset:
         parts = []
-        indicators = list(subdimension.indicators.all())
+        indicators = self._shown(subdimension)
         for indicator in indicators:
             key = field_key(indicator)
             hidden = " d-none" if indicator.code in self.hidden_codes else ""
@@ -143,7 +160,8 @@ class StepForm(forms.Form):
                 '{}</button>',
                 indicator.code, _("Clear the answer to %(code)s") % {"code": indicator.code}))] \
                 if indicator.code in self.clearable else []
-            parts.append(Div(f"{key}-level", *clear, f"{key}-evidence", f"{key}-rev", f"{key}-seen", f"{key}-seenev",
+            parts.append(Div(f"{key}-level", self._answered_by(indicator), *clear, f"{key}-evidence", f"{key}-rev",
+                             f"{key}-seen", f"{key}-seenev",
                              css_class="indicator border-bottom pb-3 mb-3" + hidden, css_id=f"indicator-{key}"))
         heading = Markup(format_html(
             '<p class="text-body-secondary small mb-3">{} {}</p>', _("Guide section"),

@@ -27,6 +27,10 @@ class Region(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="consulted_regions",
         verbose_name=_("consultants"),
     )
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="contributed_regions",
+        verbose_name=_("contributors"),
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -200,3 +204,6 @@ class PlanItem(models.Model):
     def save(self, *args, **kwargs):
         self.region_id = self.assessment.region_id  # always the assessment's region
         super().save(*args, **kwargs)
+
+
+from assessments.team_models import Assignment, Response  # noqa: E402,F401

@@ -5,10 +5,10 @@ Pure: it reads a framework already fetched with its questionnaire (`Framework.ob
 so dimensions, sub-dimensions and indicators are prefetched) and the answers by indicator id; it runs
 no query of its own, whatever the size of the questionnaire."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from assessments.models import Answer
+from assessments.models import Answer, Response
 from frameworks.models import Framework, Indicator
 
 
@@ -105,12 +105,17 @@ def _is_answered(answer: Answer | None) -> bool:
     return answer is not None and answer.value is not None
 
 
-def questionnaire_outline(*, framework: Framework, answers: Mapping[int, Answer]) -> Outline:
+def questionnaire_outline(*, framework: Framework, answers: Mapping[int, Answer | Response],
+                          only: Collection[int] | None = None) -> Outline:
+    """`only`: the indicators (ids) the viewer answers, e.g. a contributor's parts; the others, and the
+    sub-dimensions and steps left empty, are not in the outline."""
     steps = []
     for dimension in framework.dimensions.all():
         subs = []
         for sub in dimension.subdimensions.all():
-            indicators = list(sub.indicators.all())
+            indicators = [ind for ind in sub.indicators.all() if only is None or ind.pk in only]
+            if not indicators:
+                continue
             open_ones = [ind for ind in indicators if not _is_answered(answers.get(ind.pk))]
             subs.append(SubOutline(
                 code=sub.code, name=sub.name, step=dimension.code,

@@ -30,10 +30,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from assessments.benchmarks import MIN_PEERS
-from assessments.models import Answer, Assessment, PlanItem
+from assessments.models import Answer, Assessment, PlanItem, Response
 from assessments.plans import move_rows, plan_progress
 from assessments.results import AssessmentResult, assessment_result
 from assessments.scoring import NA_SHARE_FLAG, na_shares
+from assessments.team import disagreements_of
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ def report_state_key(*, assessment: Assessment, language: str, result: Assessmen
         "previous": [previous.pk, previous.title, _answers_digest(previous.pk)] if previous else None,
         "plan": _plan_digest([assessment.pk] + ([previous.pk] if previous else [])),
         "peers": peers.state() if peers else None,
+        "responses": list(Response.objects.filter(assessment_id=assessment.pk).order_by("indicator_id", "user_id")
+                          .values_list("indicator_id", "user__username", "level", "not_applicable")),
     }
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()
     return f"report:{assessment.pk}:{language}:{hashlib.sha256(encoded).hexdigest()}"
@@ -163,6 +166,7 @@ def report_context(*, assessment: Assessment) -> dict:
         "next_tier_rows": move_rows(framework, advice.next_tier.moves) if advice.next_tier else [],
         "report_date": assessment.submitted_at or assessment.updated_at,
         "radar_lines": radar_lines, "radar": radar_svg(**radar_lines),
+        "disagreements": disagreements_of(assessment=assessment, framework=framework),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, views_exports, views_portfolio, views_reports, views_versions
+from assessments import views, views_exports, views_portfolio, views_reports, views_team, views_versions
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -31,4 +31,15 @@ urlpatterns += [
 
 urlpatterns += [
     path("assessments/<int:assessment_id>/move/", views_versions.move_to_new_edition, name="move_assessment"),
+]
+
+urlpatterns += [
+    path("assessments/<int:assessment_id>/team/", views_team.team_page, name="team"),
+    path("assessments/<int:assessment_id>/team/invite/", views_team.team_invite, name="team_invite"),
+    path("assessments/<int:assessment_id>/team/assign/", views_team.team_assign, name="team_assign"),
+    path("assessments/<int:assessment_id>/team/<int:assignment_id>/reassign/", views_team.team_reassign,
+         name="team_reassign"),
+    path("assessments/<int:assessment_id>/team/<int:assignment_id>/unassign/", views_team.team_unassign,
+         name="team_unassign"),
+    path("assessments/<int:assessment_id>/consensus/<str:part>/", views_team.consensus, name="consensus"),
 ]

@@ -1,6 +1,7 @@
 """Pages for officials and consultants. Thin: scope, fetch, call the domain code, render."""
 
 from datetime import timedelta
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import access, history
+from assessments import access, history, team
 from assessments.answering import Conflict, evidence_digest, save_step
 from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
@@ -52,7 +53,8 @@ def dashboard(request):
         }
         for region in regions
     ]
-    return render(request, "assessments/dashboard.html", {"rows": rows})
+    return render(request, "assessments/dashboard.html",
+                  {"rows": rows, "assigned": team.my_assignments(user=request.user)})
 
 
 @login_required
@@ -69,10 +71,13 @@ def create_assessment(request, region_id: int):
     return redirect("questionnaire", assessment.pk)
 
 
-def _progress(framework, answers) -> tuple[list[dict], int, int]:
+def _progress(framework, answers, only: frozenset[int] | None = None) -> tuple[list[dict], int, int]:
     steps, done_all, total_all = [], 0, 0
     for dimension in framework.dimensions.all():
-        indicators = [i for s in dimension.subdimensions.all() for i in s.indicators.all()]
+        indicators = [i for s in dimension.subdimensions.all() for i in s.indicators.all()
+                      if only is None or i.pk in only]
+        if only is not None and not indicators:
+            continue  # not one of the contributor's parts: not shown
         done = sum(1 for i in indicators if i.pk in answers and answers[i.pk].value is not None)
         steps.append({"dimension": dimension, "done": done, "total": len(indicators)})
         done_all += done
@@ -134,37 +139,91 @@ def _saved_messages(request, result, dimension, cleared: str | None) -> None:
                       % {"dimension": dimension.name})
 
 
+@dataclass
+class _Answering:
+    """Who answers what on this page: everyone who may answer sees every step; a contributor (and
+    nothing more) sees and answers only their parts (assessments/team.py)."""
+    scope: Any  # team.ContributorScope | None
+    dimensions: list
+    editable: bool
+    answers: dict
+    only: frozenset[int] | None
+
+
+def _answering(request, assessment: Assessment, framework) -> _Answering:
+    scope = None
+    if access.roles_in(request.user, assessment.region) == {access.Role.CONTRIBUTOR}:
+        scope = team.contributor_scope(assessment=assessment, user=request.user, framework=framework)
+    dimensions = [d for d in framework.dimensions.all() if scope is None or d.code in scope.dimension_codes]
+    if not dimensions:
+        raise Http404
+    if scope is None:
+        return _Answering(None, dimensions, access.can_edit(request.user, assessment),
+                          answers_by_indicator(assessment), None)
+    return _Answering(scope, dimensions, access.can_contribute(request.user, assessment),
+                      team.answers_for(assessment=assessment, user=request.user, scope=scope),
+                      scope.indicator_ids)
+
+
+def _answers_now(request, assessment: Assessment, who: _Answering) -> dict:
+    if who.scope is None:
+        return answers_by_indicator(assessment)
+    return team.answers_for(assessment=assessment, user=request.user, scope=who.scope)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request, assessment_id: int):
-    assessment = _visible_assessment(request, assessment_id)
+    assessment = access.questionnaire_assessment_or_404(request.user, assessment_id)
     framework = framework_with_questionnaire(assessment.framework_id)
-    dimensions = list(framework.dimensions.all())
-    answers = answers_by_indicator(assessment)
-    outline = questionnaire_outline(framework=framework, answers=answers)
+    who = _answering(request, assessment, framework)
+    dimensions, editable, answers, scope = who.dimensions, who.editable, who.answers, who.scope
+    outline = questionnaire_outline(framework=framework, answers=answers, only=who.only)
     # Re-entry without a chosen step opens the first incomplete one; a save always names its step.
     step_code = request.GET.get("step") or (
         dimensions[0].code if request.method == "POST" else outline.first_incomplete_step())
     dimension = next((d for d in dimensions if d.code == step_code), None)
     if dimension is None:
-        raise Http404
+        other = next((d for d in framework.dimensions.all() if d.code == step_code), None)
+        if other is None or request.method != "POST":
+            if other is not None:
+                messages.warning(request, _("Step %(step)s is not one of your parts.") % {"step": other.code})
+                return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={dimensions[0].code}")
+            raise Http404
+        dimension = other  # a POST to a step outside one's parts: refused below, with the reason
     only_unanswered = request.GET.get("only") == "unanswered"
     filter_query = "&only=unanswered" if only_unanswered else ""
-    editable = access.can_edit(request.user, assessment)
     na_rules: dict[str, Any] = {"region_kind": assessment.region.kind,
-                                "na_requires_reason": framework.na_requires_reason, "clearable": editable}
+                                "na_requires_reason": framework.na_requires_reason, "clearable": editable,
+                                "only": who.only}
     status = 200
     conflicts: tuple[Conflict, ...] = ()
     if request.method == "POST":
-        if not access.may_answer(request.user, assessment.region):
+        if scope is None and not access.may_answer(request.user, assessment.region):
             raise PermissionDenied
         data, cleared = _with_cleared(request.POST, dimension, request.POST.get("clear", ""))
         form = StepForm(data, dimension=dimension, answers=answers, **na_rules)
         result = None
-        if editable and form.is_valid():
+        all_indicators = [i for d in framework.dimensions.all() for sub in d.subdimensions.all()
+                          for i in sub.indicators.all()]
+        refused = [] if scope is None else team.refused_codes(indicators=all_indicators, data=request.POST,
+                                                             scope=scope)
+        if refused:
+            messages.error(request, _("Not saved: %(codes)s are not in your parts (%(parts)s); nothing was written. "
+                                      "Your input for your parts is still shown below.")
+                           % {"codes": ", ".join(refused), "parts": ", ".join(scope.parts)})
+            form.is_valid()
+            status = 403
+        elif editable and form.is_valid():
             edits = form.edits()
-            result = save_step(assessment=assessment, user=request.user, indicators=form.indicators, edits=edits)
-        if not editable or (result is not None and result.submitted):
+            if scope is None:
+                result = save_step(assessment=assessment, user=request.user, indicators=form.indicators, edits=edits)
+            else:
+                result = team.save_contributor_step(assessment=assessment, user=request.user,
+                                                    indicators=form.indicators, edits=edits, scope=scope)
+        if refused:
+            editable = editable and dimension in dimensions  # one's own parts of the step, as sent, to save again
+        elif not editable or (result is not None and result.submitted):
             # Submitted before (or while) this save: nothing written; the input stays on the page to copy.
             messages.error(request, _("Not saved: this assessment was submitted and is read-only. "
                                       "Your input is still shown below."))
@@ -176,10 +235,10 @@ def questionnaire(request, assessment_id: int):
                 # `saved` tells the page's script that this step's kept copy can go (questionnaire.js).
                 target, anchor = dimension.code, ""
                 if "next" in request.POST:
-                    later = dimensions[dimensions.index(dimension) + 1:]
-                    if not later:
+                    later = dimensions[dimensions.index(dimension) + 1:] if dimension in dimensions else []
+                    if not later and scope is None:
                         return redirect(f"{reverse('results', args=[assessment.pk])}?saved={dimension.code}")
-                    target = later[0].code
+                    target = later[0].code if later else target
                 elif cleared:
                     anchor = "#" + indicator_anchor(next(i for i in form.indicators if i.code == cleared))
                 return redirect(f"{reverse('questionnaire', args=[assessment.pk])}?step={target}"
@@ -189,8 +248,8 @@ def questionnaire(request, assessment_id: int):
                 "%(count)d answer was not saved: it changed while you were editing.",
                 "%(count)d answers were not saved: they changed while you were editing.",
                 len(conflicts)) % {"count": len(conflicts)}, "conflicts", _("See what changed")))
-            answers = answers_by_indicator(assessment)
-            outline = questionnaire_outline(framework=framework, answers=answers)
+            answers = _answers_now(request, assessment, who)
+            outline = questionnaire_outline(framework=framework, answers=answers, only=who.only)
             form = StepForm(_conflict_data(form, answers, edits), dimension=dimension, answers=answers,
                             **na_rules)
             form.is_valid()
@@ -208,8 +267,8 @@ def questionnaire(request, assessment_id: int):
             hidden = frozenset(i.code for s in dimension.subdimensions.all() for i in s.indicators.all()) \
                 - unanswered_codes(framework_dimension=dimension, answers=answers)
         form = StepForm(dimension=dimension, answers=answers, hidden_codes=hidden, **na_rules)
-    steps, done, total = _progress(framework, answers)
-    index = dimensions.index(dimension)
+    steps, done, total = _progress(framework, answers, who.only)
+    index = dimensions.index(dimension) if dimension in dimensions else 0
     following = dimensions[(index + 1) % len(dimensions)].code
     return render(request, "assessments/questionnaire.html", {
         "assessment": assessment, "framework": framework, "dimension": dimension, "form": form,
@@ -218,7 +277,9 @@ def questionnaire(request, assessment_id: int):
         "next_step": dimensions[index + 1] if index + 1 < len(dimensions) else None,
         "can_submit": access.can_submit(request.user, assessment),
         "can_reopen": access.can_reopen(request.user, assessment),
-        "new_edition": newer_version(assessment=assessment) if editable else None,
+        "can_manage_team": access.can_manage_team(request.user, assessment),
+        "contributor_parts": scope.parts if scope is not None else None,
+        "new_edition": newer_version(assessment=assessment) if editable and scope is None else None,
         "outline": outline, "current_outline": outline.step(dimension.code),
         "next_unanswered": outline.next_unanswered(from_step=dimension.code),
         "next_unanswered_after": outline.next_unanswered(from_step=following),
@@ -226,7 +287,6 @@ def questionnaire(request, assessment_id: int):
     }, status=status)
 
 
-@login_required
 @require_POST
 def submit(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)

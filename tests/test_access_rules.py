@@ -7,8 +7,11 @@
 3. Every URL pattern is in `URLS` (`test_every_url_pattern_is_in_the_table`): a new view cannot
    escape the table.
 
-The world: two regions, "own" (the official's and the consultant's) and "other" (where they have no
-role). In each: a complete draft, a submitted assessment and a plan item on the draft."""
+The world: two regions, "own" (the official's, the consultant's and the contributor's) and "other"
+(where they have no role). In each: a complete draft, a submitted assessment and a plan item on the
+draft; the region's contributor has part S of the draft, a second contributor part D, independently.
+A contributor sees only the questionnaire of their parts: every other page answers 404, like another
+region (behaviour within the questionnaire: tests/test_team.py)."""
 
 import csv
 import io
@@ -20,7 +23,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from assessments import access
-from assessments.models import Answer, Assessment, Comment, PlanItem
+from assessments.models import Answer, Assessment, Assignment, Comment, PlanItem
 from tests.factories import AssessmentFactory, UserFactory
 from tests.helpers import fill, step_post_data
 
@@ -28,15 +31,18 @@ pytestmark = pytest.mark.django_db
 
 # --- The rule table -------------------------------------------------------------------------------
 
-ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", "plan_add", "plan_edit", "plan_delete")
 PLAN = {"plan_add", "plan_edit", "plan_delete"}
-# What each role in a region may do there.
+TEAM = {"team", "invite", "assign", "reassign", "unassign", "consensus"}
+ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", *sorted(PLAN), *sorted(TEAM))
+# What each role in a region may do there ("read_questionnaire": a GET of the questionnaire).
 ROLE_CAN: dict[str | None, set[str]] = {
-    "official": {"see", "create", "answer", "submit", "comment", *PLAN},
-    "consultant": {"see", "comment", "reopen"},
+    "official": {"see", "read_questionnaire", "create", "answer", "submit", "comment", *PLAN, *TEAM},
+    "consultant": {"see", "read_questionnaire", "comment", "reopen"},
+    "contributor": {"read_questionnaire", "answer"},  # their parts only; all else 404
     "admin": set(ACTIONS),
     None: set(),  # no role in the region: 404 for everything
 }
+HIDDEN_ROLES = {None, "contributor"}  # what they may not do answers 404: its existence is not disclosed
 
 # THE ADMIN ROWS, in one place. `is_staff` grants no role in any region (issue 11): the admin (a framework
 # editor, staff) sees only regions they are a member of, and in this world they are a member of none.
@@ -46,6 +52,7 @@ ADMIN_ROLE_IN_EVERY_REGION: str | None = None
 ROLES: dict[str, dict[str, str | None]] = {
     "official": {"own": "official", "other": None},
     "consultant": {"own": "consultant", "other": None},
+    "contributor": {"own": "contributor", "other": None},
     "admin": {"own": ADMIN_ROLE_IN_EVERY_REGION, "other": ADMIN_ROLE_IN_EVERY_REGION},
     "nobody": {"own": None, "other": None},
 }
@@ -61,9 +68,9 @@ def may(persona: str, action: str, relation: str) -> bool:
 def expected_status(persona: str, action: str, relation: str) -> str:
     if persona in SIGNED_OUT:
         return "sign-in"
-    if ROLES[persona][relation] is None:
-        return "404"
-    return "done" if may(persona, action, relation) else "403"
+    if may(persona, action, relation):
+        return "done"
+    return "404" if ROLES[persona][relation] in HIDDEN_ROLES else "403"
 
 
 # url name → the action it performs (None: not a per-region action; covered where named).
@@ -76,6 +83,8 @@ URLS: dict[str, str | None] = {
     "results": "see", "report_pdf": "see", "report_docx": "see", "report_prepare": "see", "report_status": "see",
     "assessment_export_xlsx": "see", "assessment_export_csv": "see", "region_history": "see",
     "plan_add": "plan_add", "plan_edit": "plan_edit", "plan_delete": "plan_delete",
+    "team": "team", "team_invite": "invite", "team_assign": "assign", "team_reassign": "reassign",
+    "team_unassign": "unassign", "consensus": "consensus",  # GET: "team"
     "api_tokens": None,  # the user's own tokens, whatever their regions: tests/test_api.py
     "move_assessment": None,  # officials of the region, drafts only, 404 elsewhere: tests/test_move_edition.py
 }
@@ -88,8 +97,9 @@ OUTSIDE_THE_TABLE |= {"api_frameworks", "api_framework_version", "api_regions", 
                       "api_assessment_recommendations", "api_benchmarks", "openapi-json", "openapi-view",
                       "api-root", "api_token_revoke"}
 # The methods each view answers; every other one gets 405.
-POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN}
-GET_ONLY = {"dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "portfolio_report_pdf",
+POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN, "team_invite",
+             "team_assign", "team_reassign", "team_unassign"}
+GET_ONLY = {"team", "dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "portfolio_report_pdf",
             "results", "report_pdf", "report_docx", "report_status", "assessment_export_xlsx", "assessment_export_csv",
             "region_history"}
 
@@ -113,6 +123,7 @@ def test_every_url_pattern_is_in_the_table():
 
 @pytest.fixture
 def world(sodpa, people):
+    people = {**people, "contributor": UserFactory(username="contributor")}
     things = {}
     for relation in RELATIONS:
         region = people[relation]
@@ -123,8 +134,16 @@ def world(sodpa, people):
         fill(submitted, 3)
         item = PlanItem.objects.create(assessment=draft, action=f"{relation} plan item", owner="数据资源局",
                                        target_date="2026-12-31")
-        things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item}
+        contributor = people["contributor"] if relation == "own" else UserFactory(username="other_contributor")
+        helper = UserFactory(username=f"{relation}_helper")
+        region.contributors.add(contributor, helper)
+        part_s = Assignment.objects.create(assessment=draft, user=contributor, part="S")
+        part_d = Assignment.objects.create(assessment=draft, user=helper, part="D", independent=True)
+        things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item,
+                            "part_s": part_s, "part_d": part_d, "helper": helper}
     deactivated = UserFactory(username="deactivated", is_active=False)
+    Assignment.objects.create(assessment=things["own"]["draft"], user=deactivated, part="S")
+    people["own"].contributors.add(deactivated)
     people["own"].officials.add(deactivated)
     return {**people, "deactivated": deactivated, **things}
 
@@ -143,13 +162,14 @@ def predicate(action: str, user, things: dict) -> bool:
     return {
         "see": access.regions_visible_to(user).filter(pk=region.pk).exists(),
         "create": access.can_create_assessment(user, region),
-        "answer": access.can_edit(user, draft),
+        "answer": access.can_edit(user, draft) or access.can_contribute(user, draft),
         "submit": access.can_submit(user, draft),
         "reopen": access.can_reopen(user, submitted),
         "comment": access.can_comment(user, draft),
         "plan_add": access.may_answer(user, region),
         "plan_edit": access.may_answer(user, region),
         "plan_delete": access.may_answer(user, region),
+        **{team_action: access.can_manage_team(user, draft) for team_action in TEAM},
     }[action]
 
 
@@ -208,6 +228,8 @@ def perform(action: str, world, things, client: Client):
     if action == "plan_add":
         response = client.post(reverse("plan_add", args=[draft.pk]), plan_form("plan", "新增的行动"))
         return response, lambda: PlanItem.objects.filter(assessment=draft, action="新增的行动").exists()
+    if action in TEAM:
+        return perform_team(action, world, things, client)
     if action == "plan_edit":
         response = client.post(reverse("plan_edit", args=[draft.pk, item.pk]),
                                plan_form(f"plan-{item.pk}", "改过的行动"))
@@ -217,7 +239,32 @@ def perform(action: str, world, things, client: Client):
     return response, lambda: not PlanItem.objects.filter(pk=item.pk).exists()
 
 
-WRITES = [action for action in ACTIONS if action != "see"]
+def perform_team(action: str, world, things, client: Client):
+    draft, part_s, part_d = things["draft"], things["part_s"], things["part_d"]
+    if action == "invite":
+        response = client.post(reverse("team_invite", args=[draft.pk]), {"identifier": "规则表新人"})
+        return response, lambda: things["region"].contributors.filter(username="规则表新人").exists()
+    if action == "assign":
+        response = client.post(reverse("team_assign", args=[draft.pk]),
+                               {"user": things["helper"].pk, "part": "O1", "independent": ""})
+        return response, lambda: Assignment.objects.filter(assessment=draft, part="O1").exists()
+    if action == "reassign":
+        response = client.post(reverse("team_reassign", args=[draft.pk, part_s.pk]), {"user": things["helper"].pk})
+        return response, lambda: Assignment.objects.get(pk=part_s.pk).user_id == things["helper"].pk
+    if action == "unassign":
+        response = client.post(reverse("team_unassign", args=[draft.pk, part_d.pk]))
+        return response, lambda: not Assignment.objects.filter(pk=part_d.pk).exists()
+    assert action == "consensus"
+    reader = Client()
+    reader.force_login(world["official" if things is world["own"] else "other_official"])
+    url = reverse("consensus", args=[draft.pk, "S1"])
+    data = step_post_data(reader.get(url))
+    data["i_S1_1-level"] = "4"
+    response = client.post(url, data)
+    return response, lambda: Answer.objects.get(assessment=draft, indicator__code="S1.1").level == 4
+
+
+WRITES = [action for action in ACTIONS if action not in ("see", "team")]  # the team page: a read
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
@@ -228,7 +275,7 @@ def test_each_write_happens_exactly_when_the_table_allows_it(world, action, pers
     response, happened = perform(action, world, things, client_for(world, persona))
     outcome = expected_status(persona, action, relation)
     if outcome == "done":
-        assert response.status_code == 302, response.content.decode()[:500]
+        assert response.status_code in (200, 302), response.content.decode()[:500]  # an invite shows its link
         assert happened()
         return
     assert not happened()
@@ -288,27 +335,32 @@ READS = {
     "assessment_export_csv_scores": ("assessment_export_csv", "?part=scores", "GET", "submitted",
                                      lambda r, t: t["submitted"].title in _csv_text(r.content)),
     "region_history": ("region_history", "", "GET", "region", _page),
+    "team": ("team", "", "GET", "draft", lambda r, t: t["helper"].username in r.content.decode()),
+    "consensus": ("consensus", "D1", "GET", "draft", lambda r, t: t["draft"].title in r.content.decode()),
 }
+READ_ACTION = {"questionnaire": "read_questionnaire", "team": "team", "consensus": "team"}
 
 
 @pytest.mark.parametrize("label", sorted(READS))
 def test_each_page_and_file_is_shown_exactly_when_the_table_allows_it(world, label):
     name, query, method, about, shows = READS[label]
-    assert URLS[name] == "see" or name == "questionnaire"
+    action = READ_ACTION.get(name, "see")
+    assert URLS[name] == "see" or name in READ_ACTION
     for relation in RELATIONS:
         things = world[relation]
-        url = reverse(name, args=[things[about].pk]) + query
+        url = reverse(name, args=[things[about].pk, query]) if name == "consensus" else (
+            reverse(name, args=[things[about].pk]) + query)
         for persona in PERSONAS:
             client = client_for(world, persona)
             response = client.post(url) if method == "POST" else client.get(url)
-            outcome = expected_status(persona, "see", relation)
+            outcome = expected_status(persona, action, relation)
             where = (label, persona, relation, response.status_code)
             if outcome == "done":
                 assert response.status_code == 200 and shows(response, things), where
             elif outcome == "sign-in":
                 assert response.status_code == 302 and response["Location"].startswith(reverse("login")), where
             else:
-                assert response.status_code == 404, where
+                assert response.status_code == int(outcome), where
                 assert things["submitted"].title not in response.content.decode(errors="replace"), where
 
 
@@ -325,8 +377,9 @@ def test_lists_show_exactly_the_regions_one_has_a_role_in(world, name, query):
         assert response.status_code == 200
         shown = text(response.content)
         for relation in RELATIONS:
-            assert (world[relation]["region"].name in shown) == (ROLES[persona][relation] is not None), (
-                name, persona, relation)
+            role = ROLES[persona][relation]  # a contributor: only their assigned parts, on the dashboard
+            listed = role is not None and (role != "contributor" or name == "dashboard")
+            assert (world[relation]["region"].name in shown) == listed, (name, persona, relation)
     for persona in SIGNED_OUT:
         response = client_for(world, persona).get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
@@ -336,7 +389,9 @@ def test_wrong_methods_are_refused_and_change_nothing(world):
     client, things = client_for(world, "official"), world["own"]
     args = {"create_assessment": [things["region"].pk], "region_history": [things["region"].pk],
             "plan_edit": [things["draft"].pk, things["plan_item"].pk],
-            "plan_delete": [things["draft"].pk, things["plan_item"].pk]}
+            "plan_delete": [things["draft"].pk, things["plan_item"].pk],
+            "team_reassign": [things["draft"].pk, things["part_s"].pk],
+            "team_unassign": [things["draft"].pk, things["part_d"].pk]}
     before = (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
               list(Assessment.objects.values_list("status", flat=True)))
     for name in POST_ONLY | GET_ONLY:

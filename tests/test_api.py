@@ -182,11 +182,35 @@ def test_assessment_detail_with_answers_in_questionnaire_order(world):
         "framework": {"code": "sodpa-2023", "version": 1},
         "created_at": draft.created_at, "updated_at": draft.updated_at, "submitted_at": None,
         "answers": [
-            {"indicator": "S1.1", "level": 3, "na": False, "evidence": "《园区数字孪生规划（2024—2026）》"},
-            {"indicator": "S4.1", "level": None, "na": True, "evidence": ""},
-            {"indicator": "D1.1", "level": 4, "na": False, "evidence": ""},
+            {"indicator": "S1.1", "level": 3, "na": False, "evidence": "《园区数字孪生规划（2024—2026）》",
+             "answered_by": None, "responses": []},
+            {"indicator": "S4.1", "level": None, "na": True, "evidence": "", "answered_by": None, "responses": []},
+            {"indicator": "D1.1", "level": 4, "na": False, "evidence": "", "answered_by": None, "responses": []},
         ],
     })
+
+
+def test_assessment_detail_says_who_answered_and_the_independent_answers(world):
+    """`answered_by` is who last set the answer; `responses` the levels contributors gave independently,
+    also before (and after) the official sets the consolidated answer."""
+    from assessments.models import Answer, Response
+    from frameworks.models import Indicator
+
+    draft, official = world["draft"], world["official"]
+    Answer.objects.filter(assessment=draft, indicator__code="D1.1").update(updated_by=official)
+    bureau, centre = UserFactory(username="data_bureau"), UserFactory(username="big_data_centre")
+    d11, d12 = (Indicator.objects.get(subdimension__dimension__framework=draft.framework, code=code)
+                for code in ("D1.1", "D1.2"))
+    for user, level, na in ((bureau, 4, False), (centre, 1, False)):
+        Response.objects.create(assessment=draft, indicator=d11, user=user, level=level, not_applicable=na)
+    Response.objects.create(assessment=draft, indicator=d12, user=bureau, level=None, not_applicable=True)
+    answers = {a["indicator"]: a for a in get_json(f"/api/assessments/{draft.pk}", official)["answers"]}
+    assert list(answers) == ["S1.1", "S4.1", "D1.1", "D1.2"]  # questionnaire order
+    assert answers["D1.1"]["answered_by"] == "official"
+    assert answers["D1.1"]["responses"] == [{"by": "big_data_centre", "level": 1, "na": False},
+                                            {"by": "data_bureau", "level": 4, "na": False}]
+    assert answers["D1.2"] == {"indicator": "D1.2", "level": None, "na": False, "evidence": "",
+                               "answered_by": None, "responses": [{"by": "data_bureau", "level": None, "na": True}]}
 
 
 def test_scores_are_the_score_commands(world, capsys):

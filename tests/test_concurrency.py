@@ -58,6 +58,55 @@ def test_sixteen_concurrent_savers_never_meet_a_locked_database(sodpa):
             assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_contributors_saving_their_parts_at_once_both_keep_their_answers(sodpa):
+    """Contributors of S and of D (and one answering O1 independently) save at the same moment,
+    twice: every answer of each is kept, none refused as a conflict."""
+    from assessments.models import Assignment, Response
+
+    region = RegionFactory()
+    assessment = AssessmentFactory(region=region, framework=sodpa)
+    savers = []
+    for part, step_code, independent in (("S", "S", False), ("D", "D", False), ("O1", "O", True)):
+        user = UserFactory()
+        region.contributors.add(user)
+        Assignment.objects.create(assessment=assessment, user=user, part=part, independent=independent)
+        savers.append((user, step_code))
+    barrier = threading.Barrier(len(savers))
+    results, failures = [], []
+
+    def saver(user, step_code):
+        try:
+            client = Client()
+            client.force_login(user)
+            url = reverse("questionnaire", args=[assessment.pk]) + f"?step={step_code}"
+            for round_number in range(2):
+                data = form_data_from_html(client.get(url).content.decode())
+                for name in data:
+                    if name.endswith("-level"):
+                        data[name] = str(round_number + 2)
+                barrier.wait(timeout=30)
+                results.append(client.post(url, data).status_code)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=saver, args=pair) for pair in savers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and results == [302] * 6
+    shared = dict(Answer.objects.filter(assessment=assessment).values_list("indicator__code", "level"))
+    expected = Indicator.objects.filter(subdimension__dimension__framework=sodpa,
+                                        subdimension__dimension__code__in=["S", "D"])
+    assert shared == {indicator.code: 3 for indicator in expected}
+    own = Response.objects.filter(assessment=assessment).values_list("indicator__code", "level")
+    assert sorted(own) == sorted((i.code, 3) for i in Indicator.objects.filter(
+        subdimension__dimension__framework=sodpa, subdimension__code="O1"))
+
+
 values = st.one_of(st.none(), st.integers(0, 4))
 
 

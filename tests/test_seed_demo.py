@@ -52,7 +52,7 @@ def test_refused_before_the_framework_is_loaded():
 def test_creates_the_three_demo_users(framework):
     output = seed()
     users = {user.username: user for user in User.objects.all()}
-    assert set(users) == {"official", "consultant", "admin"}
+    assert set(users) == {"official", "consultant", "admin", "dev_reform", "data_bureau"}
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
     # the admin edits the questionnaire (a permission) and sees no region's assessments
     assert (users["admin"].is_staff, users["admin"].is_superuser) == (True, False)
@@ -65,6 +65,26 @@ def test_creates_the_three_demo_users(framework):
     assert "Demo data ready (5 new regions)" in output
     for username in users:
         assert f"  {username:<11} / {DEMO_PASSWORD}" in output
+    assert "dev_reform  / sodpa-demo-2026   (contributor of 苏州工业园区: parts S, O1 (independent))" in output
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_draft_has_two_contributors_on_s_and_d_and_an_independent_part_in_disagreement(framework):
+    from assessments.consensus import part_spread
+    from assessments.models import Assignment, Response
+
+    seed()
+    draft = Assessment.objects.get(region__name="苏州工业园区", status="draft")
+    parts = set(Assignment.objects.filter(assessment=draft).values_list("user__username", "part", "independent"))
+    assert {("dev_reform", "S", False), ("data_bureau", "D", False)} <= parts
+    assert {("dev_reform", "O1", True), ("data_bureau", "O1", True)} <= parts
+    assert set(draft.region.contributors.values_list("username", flat=True)) == {"dev_reform", "data_bureau"}
+    levels: dict[str, list] = {}
+    for code, level in Response.objects.filter(assessment=draft).order_by("user__username").values_list(
+            "indicator__code", "level"):
+        levels.setdefault(code, []).append(level)
+    assert part_spread(values=levels).disagreements
 
 
 @pytest.mark.django_db
@@ -115,6 +135,9 @@ def test_running_twice_creates_no_duplicates(framework):
     assert "Demo data ready (0 new regions)" in output
     assert (User.objects.count(), Region.objects.count(), Assessment.objects.count(),
             Answer.objects.count()) == before
+    from assessments.models import Assignment, Response
+
+    assert (Assignment.objects.count(), Response.objects.count()) == (4, 6)
     official = User.objects.get(username="official")
     assert official.official_regions.count() == 1
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)

@@ -42,6 +42,12 @@ MORE_REGIONS = [
     ("苏州相城经济技术开发区", "park", "industrial"), ("连云港市", "city", "port"), ("杭州市", "city", "comprehensive"),
 ]
 YEAR = 2026
+# The official's bureaus as contributors of 苏州工业园区's draft: user name, name and bureau, parts (part,
+# independently?), and their independent levels of part O1 (the two disagree: D-level gaps of 2 and more).
+CONTRIBUTORS = [
+    ("dev_reform", "发展改革委 / Development and Reform", [("S", False), ("O1", True)], (3, 1, 2)),
+    ("data_bureau", "数据资源局 / Data Bureau", [("D", False), ("O1", True)], (1, 3, 2)),
+]
 
 
 def _levels(profile: dict[str, int], indicators, rng: random.Random, kind: str) -> dict[Indicator, int | str]:
@@ -100,12 +106,16 @@ class Command(BaseCommand):
             created = self._regions(framework, users)
             created += self._more_regions(framework, users, regions - len(DEMO_REGIONS))
             self._plan(users["official"])
+            self._team(users["official"], framework)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready ({created} new regions). Sign in at http://127.0.0.1:8000/accounts/login/"
         ))
+        team = [(username, "contributor of 苏州工业园区: parts " + ", ".join(
+            part + (" (independent)" if independent else "") for part, independent in parts))
+            for username, _name, parts, _levels in CONTRIBUTORS]
         for username, role in (("official", "official of 苏州工业园区"),
                                ("consultant", "consultant for 4 regions"),
-                               ("admin", "framework editor: the questionnaire in /admin/, no regions")):
+                               ("admin", "framework editor: the questionnaire in /admin/, no regions"), *team):
             self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({role})")
 
     def _users(self):
@@ -149,6 +159,39 @@ class Command(BaseCommand):
                                    profile=profile, rng=rng, when=now - timedelta(days=2), submit=False,
                                    user=users["official"], fraction=0.4)
         return created
+
+    def _team(self, official, framework) -> None:
+        """Two contributors on the official's draft, once: S and D each, and O1 independently by both
+        (with a disagreement of two levels or more on its indicators)."""
+        from assessments.models import Assignment, Response
+
+        region = official.official_regions.order_by("pk").first()
+        draft = region.assessments.filter(status=Assessment.Status.DRAFT).order_by("pk").first() if region else None
+        User = get_user_model()  # noqa: N806
+        for username, name, parts, levels in CONTRIBUTORS:
+            user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+            user.first_name = name
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if region is None or draft is None:
+                continue
+            region.contributors.add(user)
+            if Assignment.objects.filter(assessment=draft, user=user).exists():
+                continue
+            for part, independent in parts:
+                Assignment.objects.create(assessment=draft, user=user, part=part, independent=independent,
+                                          assigned_by=official)
+            o1 = Indicator.objects.filter(subdimension__dimension__framework=framework, subdimension__code="O1")
+            for indicator, level in zip(o1.order_by("order"), levels, strict=False):
+                Response.objects.create(assessment=draft, indicator=indicator, user=user, level=level,
+                                        evidence=f"{name}：{indicator.code} 独立评估 / independent answer")
+            own_part = next(part for part, independent in parts if not independent)
+            first = Indicator.objects.filter(subdimension__dimension__framework=framework,
+                                             subdimension__dimension__code=own_part).order_by("subdimension__order",
+                                                                                           "order").first()
+            Answer.objects.update_or_create(assessment=draft, indicator=first, defaults={
+                "level": 2, "not_applicable": False, "updated_by": user,
+                "evidence": f"{name}：{first.code} 示例证据 / sample evidence"})
 
     def _more_regions(self, framework, users, count: int) -> int:
         """`count` more regions (beyond the list: numbered names), each with 1–3 submitted assessments."""
