@@ -123,7 +123,8 @@ def questionnaire_outline(*, framework: Framework, answers: Mapping[int, Answer 
                 anchor=subdimension_anchor(sub.code),
                 first_unanswered=indicator_anchor(open_ones[0]) if open_ones else None,
             ))
-        steps.append(StepOutline(code=dimension.code, name=dimension.name, subdimensions=tuple(subs)))
+        if subs or only is None:
+            steps.append(StepOutline(code=dimension.code, name=dimension.name, subdimensions=tuple(subs)))
     return Outline(steps=tuple(steps))
 
 

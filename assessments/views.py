@@ -1,7 +1,7 @@
 """Pages for officials and consultants. Thin: scope, fetch, call the domain code, render."""
 
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
