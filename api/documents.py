@@ -9,6 +9,7 @@ from django.utils import translation
 from assessments.models import Answer, Assessment, Region
 from assessments.queries import batch_scorecards, batch_scores
 from assessments.results import advice_for, score_assessment
+from assessments.review import review_state
 from assessments.selectors import latest_submitted_per_region, submitted_in_order
 from frameworks.models import Framework
 
@@ -77,15 +78,24 @@ def region_detail(region_row: Region) -> dict:
     }
 
 
+def _review(state) -> dict:
+    review = state.review
+    return {"status": state.status, "reviewer": state.reviewer_name if review and review.status != "not_reviewed"
+            else None, "verified_at": review.verified_at if review and review.is_verified else None}
+
+
 def assessment_detail(assessment: Assessment) -> dict:
+    state = review_state(assessment=assessment)
     answers = (Answer.objects.filter(assessment=assessment).select_related("indicator")
                .order_by("indicator__subdimension__dimension__order", "indicator__subdimension__order",
                          "indicator__order", "indicator__code"))
     return {
         "id": assessment.pk, "region": region(assessment.region), "title": assessment.title,
         "status": assessment.status, "framework": _framework_ref(assessment), **_dates(assessment),
+        "review": _review(state),
         "answers": [
-            {"indicator": a.indicator.code, "level": a.level, "na": a.not_applicable, "evidence": a.evidence}
+            {"indicator": a.indicator.code, "level": a.level, "na": a.not_applicable, "evidence": a.evidence,
+             "review": state.state_of(a.indicator.code)}
             for a in answers
         ],
     }

@@ -204,6 +204,14 @@ class AnswerOut(Schema):
     level: int | None = Field(description="0–4; null when not applicable or not answered")
     na: bool = Field(description="not applicable")
     evidence: str
+    review: Literal["accepted", "queried"] | None = Field(
+        description="the third-party reviewer's state of this answer (null: not reviewed)")
+
+
+class ReviewOut(Schema):
+    status: Literal["not_reviewed", "in_review", "verified"]
+    reviewer: str | None = Field(description="who reviews (or verified) the assessment")
+    verified_at: datetime | None
 
 
 class AssessmentDetail(Schema):
@@ -215,6 +223,7 @@ class AssessmentDetail(Schema):
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
+    review: ReviewOut
     answers: list[AnswerOut]
 
 

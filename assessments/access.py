@@ -2,7 +2,12 @@
 
 Tenant access comes only from a region's membership:
 - official: the regions they are a member of — create, edit and submit their assessments;
-- consultant: the regions assigned to them — read, comment, export, reopen submitted assessments.
+- consultant: the regions assigned to them — read, comment, export, reopen submitted assessments;
+- assessor: a third-party evaluator given per region (guide 三(三) 二是) — read and export like a
+  consultant (no comments, no reopening), and review;
+- reviewer: a consultant serving the region or an assessor of it — reviews a submitted assessment
+  answer by answer (accept, query) and verifies it; never changes an answer. The official answers
+  the queries (assessments/review.py).
 Staff and superusers are no exception: `is_staff` and `is_superuser` grant no region. Editing the
 questionnaire is a Django permission on the frameworks models (the group "framework editors",
 frameworks/permissions.py), used in the admin only; it grants no tenant access either, and the
@@ -22,7 +27,8 @@ def regions_visible_to(user) -> QuerySet[Region]:
         return Region.objects.none()
     members = Region.officials.through.objects.filter(region=OuterRef("pk"), user=user)
     assigned = Region.consultants.through.objects.filter(region=OuterRef("pk"), user=user)
-    return Region.objects.filter(Q(Exists(members)) | Q(Exists(assigned)))
+    assessing = Region.assessors.through.objects.filter(region=OuterRef("pk"), user=user)
+    return Region.objects.filter(Q(Exists(members)) | Q(Exists(assigned)) | Q(Exists(assessing)))
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
@@ -47,6 +53,10 @@ def is_official_of(user, region: Region) -> bool:
 
 def is_consultant_of(user, region: Region) -> bool:
     return region.consultants.filter(pk=user.pk).exists()
+
+
+def is_assessor_of(user, region: Region) -> bool:
+    return region.assessors.filter(pk=user.pk).exists()
 
 
 def answerable_region_ids(user, regions: list[Region]) -> set[int]:
@@ -84,3 +94,19 @@ def can_reopen(user, assessment: Assessment) -> bool:
 
 def can_comment(user, assessment: Assessment) -> bool:
     return is_consultant_of(user, assessment.region) or is_official_of(user, assessment.region)
+
+
+def may_review_answers(user, region: Region) -> bool:
+    """A reviewer of the region: a consultant serving it or an assessor of it."""
+    return is_consultant_of(user, region) or is_assessor_of(user, region)
+
+
+def can_review(user, assessment: Assessment) -> bool:
+    """Start a review, accept or query an answer, verify: a reviewer, on a submitted assessment."""
+    return assessment.is_submitted and may_review_answers(user, assessment.region)
+
+
+def can_respond_to_review(user, assessment: Assessment) -> bool:
+    """Answer a query (reply, or change the queried answer with a reason): who answers the region's
+    assessments, on a submitted one."""
+    return assessment.is_submitted and may_answer(user, assessment.region)

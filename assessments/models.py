@@ -27,6 +27,11 @@ class Region(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="consulted_regions",
         verbose_name=_("consultants"),
     )
+    # third-party evaluators of the region (guide 三(三) 二是): read like a consultant, and review
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assessed_regions",
+        verbose_name=_("assessors"),
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -200,3 +205,7 @@ class PlanItem(models.Model):
     def save(self, *args, **kwargs):
         self.region_id = self.assessment.region_id  # always the assessment's region
         super().save(*args, **kwargs)
+
+
+from assessments.inbox_models import Notification, UserLanguage  # noqa: E402,F401
+from assessments.review_models import AnswerReview, Review, ReviewMessage  # noqa: E402,F401

@@ -33,6 +33,7 @@ from assessments.benchmarks import MIN_PEERS
 from assessments.models import Answer, Assessment, PlanItem
 from assessments.plans import move_rows, plan_progress
 from assessments.results import AssessmentResult, assessment_result
+from assessments.review import bias_of, review_state
 from assessments.scoring import NA_SHARE_FLAG, na_shares
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def report_state_key(*, assessment: Assessment, language: str, result: Assessmen
         "previous": [previous.pk, previous.title, _answers_digest(previous.pk)] if previous else None,
         "plan": _plan_digest([assessment.pk] + ([previous.pk] if previous else [])),
         "peers": peers.state() if peers else None,
+        "review": review_state(assessment=assessment).digest(),
     }
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()
     return f"report:{assessment.pk}:{language}:{hashlib.sha256(encoded).hexdigest()}"
@@ -129,6 +131,15 @@ def report_context(*, assessment: Assessment) -> dict:
     names = result.dimension_names
     answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment)}
     sections = _indicator_rows(framework, answers)
+    review = review_state(assessment=assessment)
+    bias = bias_of(scored=result, state=review) if review.review else None
+    for section in sections:  # each answer's review state, and its self-assessed value when changed
+        for sub in section["subdimensions"]:
+            for row in sub["rows"]:
+                reviewed = review.answers.get(row["indicator"].code)
+                row["review_state"] = review.state_of(row["indicator"].code)
+                row["review_changed"] = (reviewed.get_self_value_display() or "—") if reviewed and reviewed.changed \
+                    else None
     shares = na_shares(spec=spec, answers=levels)
     for section in sections:
         score = card.dimension(section["dimension"].code)
@@ -163,6 +174,8 @@ def report_context(*, assessment: Assessment) -> dict:
         "next_tier_rows": move_rows(framework, advice.next_tier.moves) if advice.next_tier else [],
         "report_date": assessment.submitted_at or assessment.updated_at,
         "radar_lines": radar_lines, "radar": radar_svg(**radar_lines),
+        "review": review, "bias": bias,
+        "bias_rows": [{"bias": b, "name": names[b.code]} for b in bias.dimensions] if bias else None,
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, views_exports, views_portfolio, views_reports, views_versions
+from assessments import views, views_exports, views_portfolio, views_reports, views_review, views_versions
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -31,4 +31,14 @@ urlpatterns += [
 
 urlpatterns += [
     path("assessments/<int:assessment_id>/move/", views_versions.move_to_new_edition, name="move_assessment"),
+]
+
+urlpatterns += [
+    path("assessments/<int:assessment_id>/review/", views_review.review_page, name="review"),
+    path("assessments/<int:assessment_id>/review/start/", views_review.review_start, name="review_start"),
+    path("assessments/<int:assessment_id>/review/mark/", views_review.review_mark, name="review_mark"),
+    path("assessments/<int:assessment_id>/review/respond/", views_review.review_respond, name="review_respond"),
+    path("assessments/<int:assessment_id>/review/verify/", views_review.review_verify, name="review_verify"),
+    path("inbox/", views_review.inbox_page, name="inbox"),
+    path("inbox/read/", views_review.inbox_read, name="inbox_read"),
 ]

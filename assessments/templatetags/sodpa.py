@@ -51,3 +51,13 @@ def guide_section(section: str) -> str:
     from frameworks.i18n import guide_section_label
 
     return guide_section_label(section or "")
+
+
+@register.filter
+def signed(value: float | None) -> str:
+    """A difference for people: one decimal with its sign (+1.5, −0.5, 0.0); an em dash when there is none."""
+    if value is None:
+        return "—"
+    if abs(value) < 0.05:
+        return floatformat(0.0, 1)
+    return ("+" if value > 0 else "−") + floatformat(abs(value), 1)
