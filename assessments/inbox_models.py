@@ -33,8 +33,7 @@ class Notification(models.Model):
 
 
 class UserLanguage(models.Model):
-    """The language a user last used the site in (recorded at sign-in and on the inbox page), so
-    that e-mail reaches them in it."""
+    """The language a user last signed in with (recorded at sign-in), so that e-mail reaches them in it."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     language = models.CharField(max_length=10)

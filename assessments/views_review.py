@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -149,7 +148,6 @@ def review_verify(request, assessment_id: int):
 @login_required
 @require_safe
 def inbox_page(request):
-    inbox.remember_language(user=request.user, language=get_language())
     notifications = inbox.inbox_of(user=request.user)
     rows = [{"notification": n, "text": inbox.notification_text(kind=n.kind, params=n.params)} for n in notifications]
     return render(request, "assessments/inbox.html", {"rows": rows})
