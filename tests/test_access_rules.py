@@ -8,7 +8,9 @@
    escape the table.
 
 The world: two regions, "own" (the official's and the consultant's) and "other" (where they have no
-role). In each: a complete draft, a submitted assessment and a plan item on the draft."""
+role). In each: a complete draft, a submitted assessment (its review started by the region's
+consultant, with S1.2 queried) and a plan item on the draft. The assessor is a third-party evaluator of
+"own" only."""
 
 import csv
 import io
@@ -19,8 +21,9 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from assessments import access
+from assessments import access, review
 from assessments.models import Answer, Assessment, Comment, PlanItem
+from assessments.review_models import AnswerReview, ReviewMessage
 from tests.factories import AssessmentFactory, UserFactory
 from tests.helpers import fill, step_post_data
 
@@ -28,12 +31,14 @@ pytestmark = pytest.mark.django_db
 
 # --- The rule table -------------------------------------------------------------------------------
 
-ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", "plan_add", "plan_edit", "plan_delete")
+ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", "plan_add", "plan_edit", "plan_delete",
+           "review", "respond")
 PLAN = {"plan_add", "plan_edit", "plan_delete"}
 # What each role in a region may do there.
 ROLE_CAN: dict[str | None, set[str]] = {
-    "official": {"see", "create", "answer", "submit", "comment", *PLAN},
-    "consultant": {"see", "comment", "reopen"},
+    "official": {"see", "create", "answer", "submit", "comment", *PLAN, "respond"},
+    "consultant": {"see", "comment", "reopen", "review"},
+    "assessor": {"see", "review"},  # a third-party evaluator: reads and reviews, never comments nor reopens
     "admin": set(ACTIONS),
     None: set(),  # no role in the region: 404 for everything
 }
@@ -46,6 +51,7 @@ ADMIN_ROLE_IN_EVERY_REGION: str | None = None
 ROLES: dict[str, dict[str, str | None]] = {
     "official": {"own": "official", "other": None},
     "consultant": {"own": "consultant", "other": None},
+    "assessor": {"own": "assessor", "other": None},
     "admin": {"own": ADMIN_ROLE_IN_EVERY_REGION, "other": ADMIN_ROLE_IN_EVERY_REGION},
     "nobody": {"own": None, "other": None},
 }
@@ -78,6 +84,9 @@ URLS: dict[str, str | None] = {
     "plan_add": "plan_add", "plan_edit": "plan_edit", "plan_delete": "plan_delete",
     "api_tokens": None,  # the user's own tokens, whatever their regions: tests/test_api.py
     "move_assessment": None,  # officials of the region, drafts only, 404 elsewhere: tests/test_move_edition.py
+    "review": "see", "review_start": "review", "review_mark": "review", "review_verify": "review",
+    "review_respond": "respond",
+    "inbox": None, "inbox_read": None,  # the user's own notifications, whatever their regions: tests/test_review.py
 }
 # Public or framework-provided pages with their own tests (Django's auth views, language switch).
 OUTSIDE_THE_TABLE = {"login", "logout", "password_change", "password_change_done", "password_reset",
@@ -88,10 +97,11 @@ OUTSIDE_THE_TABLE |= {"api_frameworks", "api_framework_version", "api_regions", 
                       "api_assessment_recommendations", "api_benchmarks", "openapi-json", "openapi-view",
                       "api-root", "api_token_revoke"}
 # The methods each view answers; every other one gets 405.
-POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN}
+POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN, "review_start",
+             "review_mark", "review_respond", "review_verify", "inbox_read"}
 GET_ONLY = {"dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "portfolio_report_pdf",
             "results", "report_pdf", "report_docx", "report_status", "assessment_export_xlsx", "assessment_export_csv",
-            "region_history"}
+            "region_history", "review", "inbox"}
 
 
 def named_patterns(patterns=None):
@@ -123,7 +133,13 @@ def world(sodpa, people):
         fill(submitted, 3)
         item = PlanItem.objects.create(assessment=draft, action=f"{relation} plan item", owner="数据资源局",
                                        target_date="2026-12-31")
+        review.start_review(assessment=submitted, user=people["consultant" if relation == "own" else "other_consultant"])
+        review.query_answer(assessment=submitted, user=people["consultant" if relation == "own" else "other_consultant"],
+                            code="S1.2", comment="规则表质询 S1.2")
         things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item}
+    assessor = UserFactory(username="assessor")
+    people["own"].assessors.add(assessor)
+    people["assessor"] = assessor
     deactivated = UserFactory(username="deactivated", is_active=False)
     people["own"].officials.add(deactivated)
     return {**people, "deactivated": deactivated, **things}
@@ -150,6 +166,8 @@ def predicate(action: str, user, things: dict) -> bool:
         "plan_add": access.may_answer(user, region),
         "plan_edit": access.may_answer(user, region),
         "plan_delete": access.may_answer(user, region),
+        "review": access.can_review(user, submitted),
+        "respond": access.can_respond_to_review(user, submitted),
     }[action]
 
 
@@ -212,6 +230,15 @@ def perform(action: str, world, things, client: Client):
         response = client.post(reverse("plan_edit", args=[draft.pk, item.pk]),
                                plan_form(f"plan-{item.pk}", "改过的行动"))
         return response, lambda: PlanItem.objects.get(pk=item.pk).action == "改过的行动"
+    if action == "review":
+        response = client.post(reverse("review_mark", args=[submitted.pk]),
+                               {"indicator": "S1.1", "decision": "query", "comment": "规则表的质询"})
+        return response, lambda: AnswerReview.objects.filter(review__assessment=submitted, indicator__code="S1.1",
+                                                             state="queried").exists()
+    if action == "respond":
+        response = client.post(reverse("review_respond", args=[submitted.pk]),
+                               {"indicator": "S1.2", "text": "规则表的回复"})
+        return response, lambda: ReviewMessage.objects.filter(text="规则表的回复").exists()
     assert action == "plan_delete"
     response = client.post(reverse("plan_delete", args=[draft.pk, item.pk]))
     return response, lambda: not PlanItem.objects.filter(pk=item.pk).exists()
@@ -288,6 +315,8 @@ READS = {
     "assessment_export_csv_scores": ("assessment_export_csv", "?part=scores", "GET", "submitted",
                                      lambda r, t: t["submitted"].title in _csv_text(r.content)),
     "region_history": ("region_history", "", "GET", "region", _page),
+    "review": ("review", "", "GET", "submitted", lambda r, t: t["submitted"].title in r.content.decode()
+               and "规则表质询 S1.2" in r.content.decode()),
 }
 
 
@@ -340,7 +369,7 @@ def test_wrong_methods_are_refused_and_change_nothing(world):
     before = (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
               list(Assessment.objects.values_list("status", flat=True)))
     for name in POST_ONLY | GET_ONLY:
-        url = reverse(name, args=args.get(name, [] if name.startswith(("dashboard", "portfolio"))
+        url = reverse(name, args=args.get(name, [] if name.startswith(("dashboard", "portfolio", "inbox"))
                                           else [things["draft"].pk]))
         response = client.get(url) if name in POST_ONLY else client.post(url)
         assert response.status_code == 405, name
