@@ -52,7 +52,7 @@ def test_refused_before_the_framework_is_loaded():
 def test_creates_the_three_demo_users(framework):
     output = seed()
     users = {user.username: user for user in User.objects.all()}
-    assert set(users) == {"official", "consultant", "admin"}
+    assert set(users) == {"official", "consultant", "assessor", "admin"}
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
     # the admin edits the questionnaire (a permission) and sees no region's assessments
     assert (users["admin"].is_staff, users["admin"].is_superuser) == (True, False)
@@ -65,6 +65,24 @@ def test_creates_the_three_demo_users(framework):
     assert "Demo data ready (5 new regions)" in output
     for username in users:
         assert f"  {username:<11} / {DEMO_PASSWORD}" in output
+    assert "(third-party assessor of 苏州工业园区" in output
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_shows_a_verified_assessment_and_an_open_query(framework):
+    from assessments.inbox_models import Notification
+    from assessments.review_models import Review
+
+    seed()
+    seed()  # once only
+    official, assessor = User.objects.get(username="official"), User.objects.get(username="assessor")
+    verified = Review.objects.get(status="verified")
+    assert verified.reviewer == assessor and verified.assessment.region.assessors.filter(pk=assessor.pk).exists()
+    assert verified.answers.filter(changed=True).count() == 1
+    in_review = Review.objects.get(status="in_review")
+    assert in_review.answers.filter(state="queried").count() == 1
+    assert set(Notification.objects.filter(user=official).values_list("kind", flat=True)) == {"query", "verified"}
 
 
 @pytest.mark.django_db
