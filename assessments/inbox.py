@@ -3,8 +3,9 @@
 `notify` is the one entry point (review.py, transitions.py, and the team's assignments call it): it
 records one Notification per user and, once the transaction commits, e-mails each user who has an
 address, in the language they signed in with last (`UserLanguage`, recorded at sign-in: the
-language of the sign-in page, which follows the language switch's cookie), else zh-hans. The mail goes through Django's mail settings: SMTP when EMAIL_HOST is
-set, the console backend otherwise (docs/deployment.md).
+language of the sign-in page, which follows the language switch's cookie), else zh-hans. The mail
+goes through Django's mail settings: SMTP when EMAIL_HOST is set, the console backend otherwise
+(docs/deployment.md).
 
 The text of a notification is not stored: its kind and params are, and the text is rendered in the
 reader's language when shown (`notification_text`).

@@ -133,9 +133,9 @@ def world(sodpa, people):
         fill(submitted, 3)
         item = PlanItem.objects.create(assessment=draft, action=f"{relation} plan item", owner="数据资源局",
                                        target_date="2026-12-31")
-        review.start_review(assessment=submitted, user=people["consultant" if relation == "own" else "other_consultant"])
-        review.query_answer(assessment=submitted, user=people["consultant" if relation == "own" else "other_consultant"],
-                            code="S1.2", comment="规则表质询 S1.2")
+        reviewer = people["consultant" if relation == "own" else "other_consultant"]
+        review.start_review(assessment=submitted, user=reviewer)
+        review.query_answer(assessment=submitted, user=reviewer, code="S1.2", comment="规则表质询 S1.2")
         things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item}
     assessor = UserFactory(username="assessor")
     people["own"].assessors.add(assessor)

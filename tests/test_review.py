@@ -6,9 +6,7 @@ import subprocess
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import inbox, review
@@ -128,7 +126,7 @@ def test_reopening_ends_the_review_and_sends_it_back(case, client, django_captur
     assert "请补充运营数据" in mail.outbox[-1].body and mail.outbox[-1].to == ["guan@example.cn"]
     client.force_login(official)
     dashboard = client.get(reverse("dashboard")).content.decode()
-    assert "退回" in dashboard  # "Sent back", not "Draft"
+    assert "已退回" in dashboard and "草稿" not in dashboard  # "Sent back", not "Draft"
     page = client.get(reverse("questionnaire", args=[a.pk])).content.decode()
     assert 'id="sent-back"' in page and "请补充运营数据" in page and "gu" in page
     # the banner stays on every step, until the assessment is submitted again
