@@ -79,7 +79,7 @@ def test_shows_a_verified_assessment_and_an_open_query(framework):
     official, assessor = User.objects.get(username="official"), User.objects.get(username="assessor")
     verified = Review.objects.get(status="verified")
     assert verified.reviewer == assessor and verified.assessment.region.assessors.filter(pk=assessor.pk).exists()
-    assert verified.answers.filter(changed=True).count() == 1
+    assert verified.answers.filter(state="queried").count() == 0 and verified.answers.exists()
     in_review = Review.objects.get(status="in_review")
     assert in_review.answers.filter(state="queried").count() == 1
     assert set(Notification.objects.filter(user=official).values_list("kind", flat=True)) == {"query", "verified"}

@@ -127,8 +127,8 @@ class Command(BaseCommand):
 
     def _review(self, users) -> None:
         """Once, in the official's region: the 2025 assessment verified by the assessor (one answer
-        queried and lowered by a level with its reason, the rest accepted), and the 2026 one in review
-        by the consultant with a query open."""
+        queried and answered by a reply, all accepted; no answer changed, so the demo's scores stay those
+        of tests/golden), and the 2026 one in review by the consultant with a query open."""
         region = users["official"].official_regions.order_by("pk").first()
         if region is None:
             return
@@ -139,12 +139,12 @@ class Command(BaseCommand):
             return
         official, assessor, consultant = users["official"], users["assessor"], users["consultant"]
         answers = list(earlier.answers.select_related("indicator").order_by("indicator__code"))
-        lowered = next(a for a in answers if a.level)
+        queried = next(a for a in answers if a.level)
         review.start_review(assessment=earlier, user=assessor)
-        review.query_answer(assessment=earlier, user=assessor, code=lowered.indicator.code,
+        review.query_answer(assessment=earlier, user=assessor, code=queried.indicator.code,
                             comment="佐证材料只覆盖试点片区，请核实等级。")
-        review.change_answer(assessment=earlier, user=official, code=lowered.indicator.code, value=lowered.level - 1,
-                             reason="经核实，目前仅在试点片区达到该等级，下调一级。")
+        review.reply_to_query(assessment=earlier, user=official, code=queried.indicator.code,
+                              text="其余片区的验收报告已补充到佐证材料说明中，等级保持不变。")
         for answer in answers:
             review.accept_answer(assessment=earlier, user=assessor, code=answer.indicator.code)
         review.verify(assessment=earlier, user=assessor)
