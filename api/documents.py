@@ -9,6 +9,7 @@ from django.utils import translation
 from assessments.models import Answer, Assessment, Region
 from assessments.queries import batch_scorecards, batch_scores
 from assessments.results import advice_for, score_assessment
+from assessments.review import review_state
 from assessments.selectors import latest_submitted_per_region, submitted_in_order
 from assessments.team import responses_by_indicator
 from frameworks.models import Framework, Indicator
@@ -78,28 +79,41 @@ def region_detail(region_row: Region) -> dict:
     }
 
 
+def _review(state) -> dict:
+    review = state.review
+    return {"status": state.status, "reviewer": state.reviewer_name if review and review.status != "not_reviewed"
+            else None, "verified_at": review.verified_at if review and review.is_verified else None}
+
+
 def assessment_detail(assessment: Assessment) -> dict:
-    """The answers, each with who last set it and, where contributors answered independently, their
-    levels (an indicator answered only independently so far appears with a null level)."""
+    """The answers, each with who last set it, its review state and, where contributors answered
+    independently, their levels (an indicator answered only independently so far appears with a null
+    level)."""
     order = ("subdimension__dimension__order", "subdimension__order", "order", "code")
+    state = review_state(assessment=assessment)
     answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
     responses = responses_by_indicator(assessment=assessment)
     indicators = Indicator.objects.filter(pk__in=set(answers) | set(responses)).order_by(*order)
     return {
         "id": assessment.pk, "region": region(assessment.region), "title": assessment.title,
         "status": assessment.status, "framework": _framework_ref(assessment), **_dates(assessment),
-        "answers": [_answer(indicator, answers.get(indicator.pk), responses.get(indicator.pk, []))
+        "review": _review(state),
+        "answers": [_answer(indicator, answers.get(indicator.pk), responses.get(indicator.pk, []),
+                            review=state.state_of(indicator.code) if indicator.pk in answers else None)
                     for indicator in indicators],
     }
 
 
-def _answer(indicator: Indicator, answer: Answer | None, responses: list) -> dict:
+def _answer(indicator: Indicator, answer: Answer | None, responses: list, *, review: str | None) -> dict:
     return {
         "indicator": indicator.code,
         "level": answer.level if answer else None, "na": answer.not_applicable if answer else False,
         "evidence": answer.evidence if answer else "",
         "answered_by": answer.updated_by.get_username() if answer and answer.updated_by else None,
-        "responses": [{"by": r.user.get_username(), "level": r.level, "na": r.not_applicable} for r in responses],
+        "review": review,
+        # exactly {"by", "level"}: a response exists only once given, so a null level is "not applicable"
+        "responses": [{"by": r.user.get_username(), "level": None if r.not_applicable else r.level}
+                      for r in responses],
     }
 
 

@@ -201,19 +201,25 @@ class RegionDetail(RegionOut):
 
 class ResponseOut(Schema):
     by: str = Field(description="user name of the contributor who answered independently")
-    level: int | None = Field(description="0–4; null when not applicable or not answered")
-    na: bool = Field(description="not applicable")
+    level: int | None = Field(description="0–4; null: the contributor answered \"not applicable\"")
 
 
 class AnswerOut(Schema):
     indicator: str
-    level: int | None = Field(description="0–4; null when not applicable or not answered")
-    na: bool = Field(description="not applicable")
+    level: int | None = Field(description="0–4; null: the contributor answered \"not applicable\"")
     evidence: str
     answered_by: str | None = Field(description="user name of who last set this answer (null: unknown)")
     responses: list[ResponseOut] = Field(
         description="where contributors answered this indicator independently: each one's answer "
                     "(kept after the consolidated answer is set); empty otherwise")
+    review: Literal["accepted", "queried"] | None = Field(
+        description="the third-party reviewer's state of this answer (null: not reviewed)")
+
+
+class ReviewOut(Schema):
+    status: Literal["not_reviewed", "in_review", "verified"]
+    reviewer: str | None = Field(description="who reviews (or verified) the assessment")
+    verified_at: datetime | None
 
 
 class AssessmentDetail(Schema):
@@ -225,6 +231,7 @@ class AssessmentDetail(Schema):
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
+    review: ReviewOut
     answers: list[AnswerOut]
 
 

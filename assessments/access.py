@@ -7,6 +7,11 @@ Tenant access comes only from a region's membership:
   assessments of the region they are assigned a part of, and there only the questionnaire of their
   parts: they answer those parts of a draft, never submit, reopen, plan, export or see results, and
   every other page of the assessment, like any other region, answers 404.
+- assessor: a third-party evaluator given per region (guide 三(三) 二是) — read and export like a
+  consultant (no comments, no reopening), and review;
+- reviewer: a consultant serving the region or an assessor of it — reviews a submitted assessment
+  answer by answer (accept, query) and verifies it; never changes an answer. The official answers
+  the queries (assessments/review.py).
 A user's roles in a region are resolved in ONE query and kept on the user object for the request
 (`roles_in`); fetching a visible assessment resolves them in the same query, so the predicates
 below cost no query on a page.
@@ -34,6 +39,7 @@ class Role(enum.StrEnum):
     OFFICIAL = "official"
     CONSULTANT = "consultant"
     CONTRIBUTOR = "contributor"
+    ASSESSOR = "assessor"
 
 
 def _role_exists(user, region_ref: str) -> dict[str, Exists]:
@@ -41,6 +47,7 @@ def _role_exists(user, region_ref: str) -> dict[str, Exists]:
         Role.OFFICIAL: Exists(Region.officials.through.objects.filter(region=OuterRef(region_ref), user=user)),
         Role.CONSULTANT: Exists(Region.consultants.through.objects.filter(region=OuterRef(region_ref), user=user)),
         Role.CONTRIBUTOR: Exists(Region.contributors.through.objects.filter(region=OuterRef(region_ref), user=user)),
+        Role.ASSESSOR: Exists(Region.assessors.through.objects.filter(region=OuterRef(region_ref), user=user)),
     }
 
 
@@ -86,7 +93,8 @@ def regions_visible_to(user) -> QuerySet[Region]:
         return Region.objects.none()
     members = Region.officials.through.objects.filter(region=OuterRef("pk"), user=user)
     assigned = Region.consultants.through.objects.filter(region=OuterRef("pk"), user=user)
-    return Region.objects.filter(Q(Exists(members)) | Q(Exists(assigned)))
+    assessing = Region.assessors.through.objects.filter(region=OuterRef("pk"), user=user)
+    return Region.objects.filter(Q(Exists(members)) | Q(Exists(assigned)) | Q(Exists(assessing)))
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
@@ -107,7 +115,8 @@ def _assessment_or_404(user, assessment_id: int, *, contributors: bool) -> Asses
     if not _signed_in(user):
         raise Http404
     roles = _role_exists(user, "region")
-    allowed = Q(**{f"role_{Role.OFFICIAL}": True}) | Q(**{f"role_{Role.CONSULTANT}": True})
+    allowed = (Q(**{f"role_{Role.OFFICIAL}": True}) | Q(**{f"role_{Role.CONSULTANT}": True})
+               | Q(**{f"role_{Role.ASSESSOR}": True}))
     queryset = Assessment.objects.annotate(**{f"role_{role}": exists for role, exists in roles.items()})
     if contributors:
         queryset = queryset.annotate(assigned=Exists(Assignment.objects.filter(assessment=OuterRef("pk"), user=user)))
@@ -122,7 +131,7 @@ def _assessment_or_404(user, assessment_id: int, *, contributors: bool) -> Asses
 
 
 def visible_assessment_or_404(user, assessment_id: int) -> Assessment:
-    """The assessment if the user may see it (official, consultant), else 404 (its existence is not
+    """The assessment if the user may see it (official, consultant, assessor), else 404 (its existence is not
     disclosed). The user's roles in its region are resolved in the same query."""
     return _assessment_or_404(user, assessment_id, contributors=False)
 
@@ -142,6 +151,10 @@ def is_consultant_of(user, region: Region) -> bool:
 
 def is_contributor_of(user, region: Region) -> bool:
     return Role.CONTRIBUTOR in roles_in(user, region)
+
+
+def is_assessor_of(user, region: Region) -> bool:
+    return Role.ASSESSOR in roles_in(user, region)
 
 
 def answerable_region_ids(user, regions: Iterable[Region]) -> set[int]:
@@ -190,3 +203,19 @@ def can_comment(user, assessment: Assessment) -> bool:
 def can_manage_team(user, assessment: Assessment) -> bool:
     """The coordinator (the region's official) invites contributors, assigns parts, sets consensus."""
     return may_answer(user, assessment.region)
+
+
+def may_review_answers(user, region: Region) -> bool:
+    """A reviewer of the region: a consultant serving it or an assessor of it."""
+    return is_consultant_of(user, region) or is_assessor_of(user, region)
+
+
+def can_review(user, assessment: Assessment) -> bool:
+    """Start a review, accept or query an answer, verify: a reviewer, on a submitted assessment."""
+    return assessment.is_submitted and may_review_answers(user, assessment.region)
+
+
+def can_respond_to_review(user, assessment: Assessment) -> bool:
+    """Answer a query (reply, or change the queried answer with a reason): who answers the region's
+    assessments, on a submitted one."""
+    return assessment.is_submitted and may_answer(user, assessment.region)

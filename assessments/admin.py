@@ -33,4 +33,4 @@ class RegionAdmin(SuperuserOnlyAdmin):
     list_display = ["name", "kind", "city_type"]
     list_filter = ["kind", "city_type"]
     search_fields = ["name"]
-    filter_horizontal = ["officials", "consultants", "contributors"]
+    filter_horizontal = ["officials", "consultants", "contributors", "assessors"]

@@ -31,6 +31,11 @@ class Region(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="contributed_regions",
         verbose_name=_("contributors"),
     )
+    # third-party evaluators of the region (guide 三(三) 二是): read like a consultant, and review
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assessed_regions",
+        verbose_name=_("assessors"),
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -206,4 +211,6 @@ class PlanItem(models.Model):
         super().save(*args, **kwargs)
 
 
+from assessments.inbox_models import Notification, UserLanguage  # noqa: E402,F401
+from assessments.review_models import AnswerReview, Review, ReviewMessage  # noqa: E402,F401
 from assessments.team_models import Assignment, Response  # noqa: E402,F401

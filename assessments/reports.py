@@ -33,6 +33,7 @@ from assessments.benchmarks import MIN_PEERS
 from assessments.models import Answer, Assessment, PlanItem, Response
 from assessments.plans import move_rows, plan_progress
 from assessments.results import AssessmentResult, assessment_result
+from assessments.review import bias_of, review_state
 from assessments.scoring import NA_SHARE_FLAG, na_shares
 from assessments.team import disagreements_of
 
@@ -98,6 +99,7 @@ def report_state_key(*, assessment: Assessment, language: str, result: Assessmen
         "peers": peers.state() if peers else None,
         "responses": list(Response.objects.filter(assessment_id=assessment.pk).order_by("indicator_id", "user_id")
                           .values_list("indicator_id", "user__username", "level", "not_applicable")),
+        "review": review_state(assessment=assessment).digest(),
     }
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()
     return f"report:{assessment.pk}:{language}:{hashlib.sha256(encoded).hexdigest()}"
@@ -132,6 +134,15 @@ def report_context(*, assessment: Assessment) -> dict:
     names = result.dimension_names
     answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment)}
     sections = _indicator_rows(framework, answers)
+    review = review_state(assessment=assessment)
+    bias = bias_of(scored=result, state=review) if review.review else None
+    for section in sections:  # each answer's review state, and its self-assessed value when changed
+        for sub in section["subdimensions"]:
+            for row in sub["rows"]:
+                reviewed = review.answers.get(row["indicator"].code)
+                row["review_state"] = review.state_of(row["indicator"].code)
+                row["review_changed"] = (reviewed.get_self_value_display() or "—") if reviewed and reviewed.changed \
+                    else None
     shares = na_shares(spec=spec, answers=levels)
     for section in sections:
         score = card.dimension(section["dimension"].code)
@@ -167,6 +178,8 @@ def report_context(*, assessment: Assessment) -> dict:
         "report_date": assessment.submitted_at or assessment.updated_at,
         "radar_lines": radar_lines, "radar": radar_svg(**radar_lines),
         "disagreements": disagreements_of(assessment=assessment, framework=framework),
+        "review": review, "bias": bias,
+        "bias_rows": [{"bias": b, "name": names[b.code]} for b in bias.dimensions] if bias else None,
     }
 
 

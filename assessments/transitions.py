@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.inbox import Kind, notify
 from assessments.models import Assessment, StatusChange
 from assessments.results import score_assessment
 
@@ -67,7 +68,11 @@ def submit_assessment(*, assessment: Assessment, user, note: str = "", at: datet
 
 
 def reopen_assessment(*, assessment: Assessment, user, note: str) -> Assessment:
-    """Make a submitted assessment a draft again, with the reason. Raises NotSubmitted."""
+    """Make a submitted assessment a draft again, with the reason ("sent back"). Raises NotSubmitted.
+    Its review ends (assessments/review.py, `reset_on_reopen`) and the region's officials are told,
+    with the reason, in their inbox and by e-mail."""
+    from assessments.review import reset_on_reopen
+
     with transaction.atomic():
         locked = lock_assessment(assessment.pk)
         if not locked.is_submitted:
@@ -76,6 +81,9 @@ def reopen_assessment(*, assessment: Assessment, user, note: str) -> Assessment:
         locked.submitted_at = None
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
         StatusChange.objects.create(assessment=locked, status=locked.status, changed_by=user, note=note[:1000])
+        reset_on_reopen(assessment_id=locked.pk)
+        notify(users=locked.region.officials.all(), kind=Kind.SENT_BACK, assessment=locked, exclude=user,
+               params={"who": user.get_full_name() or user.get_username() if user else "", "text": note[:1000]})
     _refresh(assessment, locked)
     return locked
 

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from assessments import views, views_exports, views_portfolio, views_reports, views_team, views_versions
+from assessments import (
+    views,
+    views_exports,
+    views_portfolio,
+    views_reports,
+    views_review,
+    views_team,
+    views_versions,
+)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -42,4 +50,11 @@ urlpatterns += [
     path("assessments/<int:assessment_id>/team/<int:assignment_id>/unassign/", views_team.team_unassign,
          name="team_unassign"),
     path("assessments/<int:assessment_id>/consensus/<str:part>/", views_team.consensus, name="consensus"),
+    path("assessments/<int:assessment_id>/review/", views_review.review_page, name="review"),
+    path("assessments/<int:assessment_id>/review/start/", views_review.review_start, name="review_start"),
+    path("assessments/<int:assessment_id>/review/mark/", views_review.review_mark, name="review_mark"),
+    path("assessments/<int:assessment_id>/review/respond/", views_review.review_respond, name="review_respond"),
+    path("assessments/<int:assessment_id>/review/verify/", views_review.review_verify, name="review_verify"),
+    path("inbox/", views_review.inbox_page, name="inbox"),
+    path("inbox/read/", views_review.inbox_read, name="inbox_read"),
 ]

@@ -22,11 +22,13 @@ from assessments.answering import Conflict, evidence_digest, save_step
 from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
 from assessments.forms import StepForm, field_key
+from assessments.inbox import sent_back
 from assessments.models import Assessment, Comment, PlanItem
 from assessments.outline import indicator_anchor, questionnaire_outline, unanswered_codes
 from assessments.plans import PlanItemForm, move_rows, plan_indicators, plan_progress
 from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
 from assessments.results import advice_of, assessment_result, scored_assessment
+from assessments.review import review_state, verified_ids
 from assessments.scoring import NA_SHARE_FLAG, na_shares
 from assessments.templatetags.sodpa import TIER_LABELS
 from assessments.transitions import AlreadySubmitted, Incomplete, NotSubmitted, reopen_assessment, submit_assessment
@@ -45,11 +47,13 @@ def dashboard(request):
     assessments = [a for region in regions for a in region.assessments.all()]
     scores = batch_scores(assessments)
     answerable = access.answerable_region_ids(request.user, regions)
+    returned, verified = sent_back(assessments=assessments), verified_ids(assessments=assessments)
     rows = [
         {
             "region": region,
             "can_create": region.pk in answerable,
-            "assessments": [{"assessment": a, **scores[a.pk]} for a in region.assessments.all()],
+            "assessments": [{"assessment": a, **scores[a.pk], "sent_back": returned.get(a.pk),
+                             "verified": a.pk in verified} for a in region.assessments.all()],
         }
         for region in regions
     ]
@@ -284,6 +288,7 @@ def questionnaire(request, assessment_id: int):
         "next_unanswered": outline.next_unanswered(from_step=dimension.code),
         "next_unanswered_after": outline.next_unanswered(from_step=following),
         "only_unanswered": only_unanswered and request.method != "POST", "filter_query": filter_query,
+        "sent_back": sent_back(assessments=[assessment]).get(assessment.pk),
     }, status=status)
 
 
@@ -372,6 +377,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
         "rows": _score_rows(framework, card, na_shares(spec=result.spec, answers=levels)),
         "comments": assessment.comments.select_related("author"),
         "history": assessment.status_changes.select_related("changed_by"),
+        "review": review_state(assessment=assessment),
         "can_reopen": access.can_reopen(request.user, assessment),
         "can_comment": access.can_comment(request.user, assessment),
         "can_edit": access.can_edit(request.user, assessment),

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "assessments.inbox.navigation_context",
             ],
         },
     },
@@ -244,6 +245,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "SODPA Portal <noreply@localhost>"
+# The site's address as users reach it: notification e-mail (assessments/inbox.py) links to it.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 
 # Content-Security-Policy: everything from our own origin; no inline script, no plugins, no framing.
 # Plotly writes <style> elements when it draws, hence 'unsafe-inline' for styles only.

@@ -7,11 +7,12 @@
 3. Every URL pattern is in `URLS` (`test_every_url_pattern_is_in_the_table`): a new view cannot
    escape the table.
 
-The world: two regions, "own" (the official's, the consultant's and the contributor's) and "other"
-(where they have no role). In each: a complete draft, a submitted assessment and a plan item on the
-draft; the region's contributor has part S of the draft, a second contributor part D, independently.
-A contributor sees only the questionnaire of their parts: every other page answers 404, like another
-region (behaviour within the questionnaire: tests/test_team.py)."""
+The world: two regions, "own" (the official's, the consultant's, the assessor's and the contributor's)
+and "other" (where they have no role). In each: a complete draft, a submitted assessment (its review
+started by the region's consultant, with S1.2 queried) and a plan item on the draft; the region's
+contributor has part S of the draft, a second contributor part D, independently. A contributor sees
+only the questionnaire of their parts: every other page answers 404, like another region (behaviour
+within the questionnaire: tests/test_team.py). The assessor is a third-party evaluator of "own" only."""
 
 import csv
 import io
@@ -22,8 +23,9 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from assessments import access
+from assessments import access, review
 from assessments.models import Answer, Assessment, Assignment, Comment, PlanItem
+from assessments.review_models import AnswerReview, ReviewMessage
 from tests.factories import AssessmentFactory, UserFactory
 from tests.helpers import fill, step_post_data
 
@@ -33,12 +35,15 @@ pytestmark = pytest.mark.django_db
 
 PLAN = {"plan_add", "plan_edit", "plan_delete"}
 TEAM = {"team", "invite", "assign", "reassign", "unassign", "consensus"}
-ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", *sorted(PLAN), *sorted(TEAM))
+ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", *sorted(PLAN), *sorted(TEAM), "review",
+           "respond")
 # What each role in a region may do there ("read_questionnaire": a GET of the questionnaire).
 ROLE_CAN: dict[str | None, set[str]] = {
-    "official": {"see", "read_questionnaire", "create", "answer", "submit", "comment", *PLAN, *TEAM},
-    "consultant": {"see", "read_questionnaire", "comment", "reopen"},
+    "official": {"see", "read_questionnaire", "create", "answer", "submit", "comment", *PLAN, *TEAM, "respond"},
+    "consultant": {"see", "read_questionnaire", "comment", "reopen", "review"},
     "contributor": {"read_questionnaire", "answer"},  # their parts only; all else 404
+    # a third-party evaluator: reads and reviews, never comments nor reopens
+    "assessor": {"see", "read_questionnaire", "review"},
     "admin": set(ACTIONS),
     None: set(),  # no role in the region: 404 for everything
 }
@@ -53,6 +58,7 @@ ROLES: dict[str, dict[str, str | None]] = {
     "official": {"own": "official", "other": None},
     "consultant": {"own": "consultant", "other": None},
     "contributor": {"own": "contributor", "other": None},
+    "assessor": {"own": "assessor", "other": None},
     "admin": {"own": ADMIN_ROLE_IN_EVERY_REGION, "other": ADMIN_ROLE_IN_EVERY_REGION},
     "nobody": {"own": None, "other": None},
 }
@@ -87,6 +93,9 @@ URLS: dict[str, str | None] = {
     "team_unassign": "unassign", "consensus": "consensus",  # GET: "team"
     "api_tokens": None,  # the user's own tokens, whatever their regions: tests/test_api.py
     "move_assessment": None,  # officials of the region, drafts only, 404 elsewhere: tests/test_move_edition.py
+    "review": "see", "review_start": "review", "review_mark": "review", "review_verify": "review",
+    "review_respond": "respond",
+    "inbox": None, "inbox_read": None,  # the user's own notifications, whatever their regions: tests/test_review.py
 }
 # Public or framework-provided pages with their own tests (Django's auth views, language switch).
 OUTSIDE_THE_TABLE = {"login", "logout", "password_change", "password_change_done", "password_reset",
@@ -98,10 +107,11 @@ OUTSIDE_THE_TABLE |= {"api_frameworks", "api_framework_version", "api_regions", 
                       "api-root", "api_token_revoke"}
 # The methods each view answers; every other one gets 405.
 POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN, "team_invite",
-             "team_assign", "team_reassign", "team_unassign"}
+             "team_assign", "team_reassign", "team_unassign", "review_start",
+             "review_mark", "review_respond", "review_verify", "inbox_read"}
 GET_ONLY = {"team", "dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "portfolio_report_pdf",
             "results", "report_pdf", "report_docx", "report_status", "assessment_export_xlsx", "assessment_export_csv",
-            "region_history"}
+            "region_history", "review", "inbox"}
 
 
 def named_patterns(patterns=None):
@@ -139,8 +149,14 @@ def world(sodpa, people):
         region.contributors.add(contributor, helper)
         part_s = Assignment.objects.create(assessment=draft, user=contributor, part="S")
         part_d = Assignment.objects.create(assessment=draft, user=helper, part="D", independent=True)
+        reviewer = people["consultant" if relation == "own" else "other_consultant"]
+        review.start_review(assessment=submitted, user=reviewer)
+        review.query_answer(assessment=submitted, user=reviewer, code="S1.2", comment="规则表质询 S1.2")
         things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item,
                             "part_s": part_s, "part_d": part_d, "helper": helper}
+    assessor = UserFactory(username="assessor")
+    people["own"].assessors.add(assessor)
+    people["assessor"] = assessor
     deactivated = UserFactory(username="deactivated", is_active=False)
     Assignment.objects.create(assessment=things["own"]["draft"], user=deactivated, part="S")
     people["own"].contributors.add(deactivated)
@@ -170,6 +186,8 @@ def predicate(action: str, user, things: dict) -> bool:
         "plan_edit": access.may_answer(user, region),
         "plan_delete": access.may_answer(user, region),
         **{team_action: access.can_manage_team(user, draft) for team_action in TEAM},
+        "review": access.can_review(user, submitted),
+        "respond": access.can_respond_to_review(user, submitted),
     }[action]
 
 
@@ -234,6 +252,15 @@ def perform(action: str, world, things, client: Client):
         response = client.post(reverse("plan_edit", args=[draft.pk, item.pk]),
                                plan_form(f"plan-{item.pk}", "改过的行动"))
         return response, lambda: PlanItem.objects.get(pk=item.pk).action == "改过的行动"
+    if action == "review":
+        response = client.post(reverse("review_mark", args=[submitted.pk]),
+                               {"indicator": "S1.1", "decision": "query", "comment": "规则表的质询"})
+        return response, lambda: AnswerReview.objects.filter(review__assessment=submitted, indicator__code="S1.1",
+                                                             state="queried").exists()
+    if action == "respond":
+        response = client.post(reverse("review_respond", args=[submitted.pk]),
+                               {"indicator": "S1.2", "text": "规则表的回复"})
+        return response, lambda: ReviewMessage.objects.filter(text="规则表的回复").exists()
     assert action == "plan_delete"
     response = client.post(reverse("plan_delete", args=[draft.pk, item.pk]))
     return response, lambda: not PlanItem.objects.filter(pk=item.pk).exists()
@@ -337,6 +364,8 @@ READS = {
     "region_history": ("region_history", "", "GET", "region", _page),
     "team": ("team", "", "GET", "draft", lambda r, t: t["helper"].username in r.content.decode()),
     "consensus": ("consensus", "D1", "GET", "draft", lambda r, t: t["draft"].title in r.content.decode()),
+    "review": ("review", "", "GET", "submitted", lambda r, t: t["submitted"].title in r.content.decode()
+               and "规则表质询 S1.2" in r.content.decode()),
 }
 READ_ACTION = {"questionnaire": "read_questionnaire", "team": "team", "consensus": "team"}
 
@@ -395,7 +424,7 @@ def test_wrong_methods_are_refused_and_change_nothing(world):
     before = (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
               list(Assessment.objects.values_list("status", flat=True)))
     for name in POST_ONLY | GET_ONLY:
-        url = reverse(name, args=args.get(name, [] if name.startswith(("dashboard", "portfolio"))
+        url = reverse(name, args=args.get(name, [] if name.startswith(("dashboard", "portfolio", "inbox"))
                                           else [things["draft"].pk]))
         response = client.get(url) if name in POST_ONLY else client.post(url)
         assert response.status_code == 405, name

@@ -181,11 +181,14 @@ def test_assessment_detail_with_answers_in_questionnaire_order(world):
         "id": draft.pk, "region": region_json(world["own"]), "title": "Own draft", "status": "draft",
         "framework": {"code": "sodpa-2023", "version": 1},
         "created_at": draft.created_at, "updated_at": draft.updated_at, "submitted_at": None,
+        "review": {"status": "not_reviewed", "reviewer": None, "verified_at": None},
         "answers": [
             {"indicator": "S1.1", "level": 3, "na": False, "evidence": "《园区数字孪生规划（2024—2026）》",
-             "answered_by": None, "responses": []},
-            {"indicator": "S4.1", "level": None, "na": True, "evidence": "", "answered_by": None, "responses": []},
-            {"indicator": "D1.1", "level": 4, "na": False, "evidence": "", "answered_by": None, "responses": []},
+             "answered_by": None, "review": None, "responses": []},
+            {"indicator": "S4.1", "level": None, "na": True, "evidence": "", "answered_by": None, "review": None,
+             "responses": []},
+            {"indicator": "D1.1", "level": 4, "na": False, "evidence": "", "answered_by": None, "review": None,
+             "responses": []},
         ],
     })
 

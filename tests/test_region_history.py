@@ -236,4 +236,4 @@ def test_query_count_does_not_grow_with_the_data(client):
         assert response.status_code == 200 and len(response.context["timeline"]) == 2 * size
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{counts[0]} queries with 1×, {counts[1]} with 10×"
-    assert counts[1] <= 21
+    assert counts[1] <= 22  # 21 and the navigation bar's inbox badge

@@ -52,7 +52,7 @@ def test_refused_before_the_framework_is_loaded():
 def test_creates_the_three_demo_users(framework):
     output = seed()
     users = {user.username: user for user in User.objects.all()}
-    assert set(users) == {"official", "consultant", "admin", "dev_reform", "data_bureau"}
+    assert set(users) == {"official", "consultant", "assessor", "admin", "dev_reform", "data_bureau"}
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
     # the admin edits the questionnaire (a permission) and sees no region's assessments
     assert (users["admin"].is_staff, users["admin"].is_superuser) == (True, False)
@@ -66,6 +66,7 @@ def test_creates_the_three_demo_users(framework):
     for username in users:
         assert f"  {username:<11} / {DEMO_PASSWORD}" in output
     assert "dev_reform  / sodpa-demo-2026   (contributor of 苏州工业园区: parts S, O1 (independent))" in output
+    assert "(third-party assessor of 苏州工业园区" in output
 
 
 @pytest.mark.django_db
@@ -85,6 +86,19 @@ def test_the_draft_has_two_contributors_on_s_and_d_and_an_independent_part_in_di
             "indicator__code", "level"):
         levels.setdefault(code, []).append(level)
     assert part_spread(values=levels).disagreements
+def test_shows_a_verified_assessment_and_an_open_query(framework):
+    from assessments.inbox_models import Notification
+    from assessments.review_models import Review
+
+    seed()
+    seed()  # once only
+    official, assessor = User.objects.get(username="official"), User.objects.get(username="assessor")
+    verified = Review.objects.get(status="verified")
+    assert verified.reviewer == assessor and verified.assessment.region.assessors.filter(pk=assessor.pk).exists()
+    assert verified.answers.filter(state="queried").count() == 0 and verified.answers.exists()
+    in_review = Review.objects.get(status="in_review")
+    assert in_review.answers.filter(state="queried").count() == 1
+    assert set(Notification.objects.filter(user=official).values_list("kind", flat=True)) == {"query", "verified"}
 
 
 @pytest.mark.django_db

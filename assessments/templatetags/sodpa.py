@@ -77,3 +77,10 @@ def chart_table(figure: dict, caption: str) -> dict:
     from assessments.charts import chart_table as table_of
 
     return {"table": table_of(figure), "caption": caption}
+def signed(value: float | None) -> str:
+    """A difference for people: one decimal with its sign (+1.5, −0.5, 0.0); an em dash when there is none."""
+    if value is None:
+        return "—"
+    if abs(value) < 0.05:
+        return floatformat(0.0, 1)
+    return ("+" if value > 0 else "−") + floatformat(abs(value), 1)

@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import review
 from assessments.models import Answer, Assessment, PlanItem, Region
 from assessments.results import advice_for
+from assessments.review_models import Review
 from assessments.transitions import submit_assessment
 from frameworks.models import Framework, Indicator
 from frameworks.permissions import make_framework_editor
@@ -107,6 +109,7 @@ class Command(BaseCommand):
             created += self._more_regions(framework, users, regions - len(DEMO_REGIONS))
             self._plan(users["official"])
             self._team(users["official"], framework)
+            self._review(users)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready ({created} new regions). Sign in at http://127.0.0.1:8000/accounts/login/"
         ))
@@ -114,14 +117,15 @@ class Command(BaseCommand):
             part + (" (independent)" if independent else "") for part, independent in parts))
             for username, _name, parts, _levels in CONTRIBUTORS]
         for username, role in (("official", "official of 苏州工业园区"),
-                               ("consultant", "consultant for 4 regions"),
+                               ("consultant", "consultant for 4 regions: reviews 苏州工业园区's 2026 assessment"),
+                               ("assessor", "third-party assessor of 苏州工业园区: verified its 2025 assessment"),
                                ("admin", "framework editor: the questionnaire in /admin/, no regions"), *team):
             self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({role})")
 
     def _users(self):
         User = get_user_model()  # noqa: N806
         users = {}
-        for username in ("official", "consultant", "admin"):
+        for username in ("official", "consultant", "assessor", "admin"):
             user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
             user.set_password(DEMO_PASSWORD)
             user.is_staff = user.is_superuser = False
@@ -130,6 +134,36 @@ class Command(BaseCommand):
                 make_framework_editor(user=user)
             users[username] = user
         return users
+
+    def _review(self, users) -> None:
+        """Once, in the official's region: the 2025 assessment verified by the assessor (one answer
+        queried and answered by a reply, all accepted; no answer changed, so the demo's scores stay those
+        of tests/golden), and the 2026 one in review by the consultant with a query open."""
+        region = users["official"].official_regions.order_by("pk").first()
+        if region is None:
+            return
+        region.assessors.add(users["assessor"])
+        earlier, latest = (region.assessments.filter(status=Assessment.Status.SUBMITTED, title=title).first()
+                           for title in ("2025 年度自评估", "2026 年度自评估"))
+        if earlier is None or latest is None or Review.objects.filter(assessment__in=[earlier, latest]).exists():
+            return
+        official, assessor, consultant = users["official"], users["assessor"], users["consultant"]
+        answers = list(earlier.answers.select_related("indicator").order_by("indicator__code"))
+        queried = next(a for a in answers if a.level)
+        review.start_review(assessment=earlier, user=assessor)
+        review.query_answer(assessment=earlier, user=assessor, code=queried.indicator.code,
+                            comment="佐证材料只覆盖试点片区，请核实等级。")
+        review.reply_to_query(assessment=earlier, user=official, code=queried.indicator.code,
+                              text="其余片区的验收报告已补充到佐证材料说明中，等级保持不变。")
+        for answer in answers:
+            review.accept_answer(assessment=earlier, user=assessor, code=answer.indicator.code)
+        review.verify(assessment=earlier, user=assessor)
+        codes = list(latest.answers.order_by("indicator__code").values_list("indicator__code", flat=True))
+        review.start_review(assessment=latest, user=consultant)
+        for code in codes[:5]:
+            review.accept_answer(assessment=latest, user=consultant, code=code)
+        review.query_answer(assessment=latest, user=consultant, code=codes[5],
+                            comment="请补充该指标的验收报告或运行数据。")
 
     def _regions(self, framework, users) -> int:
         indicators = list(
