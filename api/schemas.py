@@ -206,7 +206,8 @@ class ResponseOut(Schema):
 
 class AnswerOut(Schema):
     indicator: str
-    level: int | None = Field(description="0–4; null: the contributor answered \"not applicable\"")
+    level: int | None = Field(description="0–4; null when not applicable or not answered")
+    na: bool = Field(description="not applicable")
     evidence: str
     answered_by: str | None = Field(description="user name of who last set this answer (null: unknown)")
     responses: list[ResponseOut] = Field(

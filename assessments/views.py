@@ -292,6 +292,7 @@ def questionnaire(request, assessment_id: int):
     }, status=status)
 
 
+@login_required
 @require_POST
 def submit(request, assessment_id: int):
     assessment = _visible_assessment(request, assessment_id)

@@ -210,10 +210,10 @@ def test_assessment_detail_says_who_answered_and_the_independent_answers(world):
     answers = {a["indicator"]: a for a in get_json(f"/api/assessments/{draft.pk}", official)["answers"]}
     assert list(answers) == ["S1.1", "S4.1", "D1.1", "D1.2"]  # questionnaire order
     assert answers["D1.1"]["answered_by"] == "official"
-    assert answers["D1.1"]["responses"] == [{"by": "big_data_centre", "level": 1, "na": False},
-                                            {"by": "data_bureau", "level": 4, "na": False}]
+    assert answers["D1.1"]["responses"] == [{"by": "big_data_centre", "level": 1},
+                                            {"by": "data_bureau", "level": 4}]
     assert answers["D1.2"] == {"indicator": "D1.2", "level": None, "na": False, "evidence": "",
-                               "answered_by": None, "responses": [{"by": "data_bureau", "level": None, "na": True}]}
+                               "answered_by": None, "review": None, "responses": [{"by": "data_bureau", "level": None}]}
 
 
 def test_scores_are_the_score_commands(world, capsys):

@@ -86,6 +86,7 @@ def test_the_draft_has_two_contributors_on_s_and_d_and_an_independent_part_in_di
             "indicator__code", "level"):
         levels.setdefault(code, []).append(level)
     assert part_spread(values=levels).disagreements
+@override_settings(DEBUG=True)
 def test_shows_a_verified_assessment_and_an_open_query(framework):
     from assessments.inbox_models import Notification
     from assessments.review_models import Review

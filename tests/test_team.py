@@ -171,7 +171,7 @@ def test_independent_answers_stay_apart_until_the_coordinator_sets_the_consensus
     detail = official.get(f"/api/assessments/{draft.pk}").json()
     o11 = next(a for a in detail["answers"] if a["indicator"] == "O1.1")
     assert o11["answered_by"] == "coordinator"
-    assert o11["responses"] == [{"by": "data", "level": 4, "na": False}, {"by": "sensing", "level": 1, "na": False}]
+    assert o11["responses"] == [{"by": "data", "level": 4}, {"by": "sensing", "level": 1}]
     from assessments.reports import report_context, report_html
     context = report_context(assessment=Assessment.objects.get(pk=draft.pk))
     assert [row.indicator.code for row in context["disagreements"]] == ["O1.1"]
@@ -229,4 +229,4 @@ def test_the_team_page_query_count_does_not_grow_with_assignments(crew, django_a
     with django_assert_num_queries(len(few)):
         page = official.get(url)
     assert len(page.context["part_rows"]) == 6
-    assert len(few) == 17  # session, user, roles with the assessment, questionnaire, assignments, answers…
+    assert len(few) == 18  # session, user, roles with the assessment, questionnaire, assignments, answers, inbox badge…

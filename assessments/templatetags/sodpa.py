@@ -77,6 +77,9 @@ def chart_table(figure: dict, caption: str) -> dict:
     from assessments.charts import chart_table as table_of
 
     return {"table": table_of(figure), "caption": caption}
+
+
+@register.filter
 def signed(value: float | None) -> str:
     """A difference for people: one decimal with its sign (+1.5, −0.5, 0.0); an em dash when there is none."""
     if value is None:
