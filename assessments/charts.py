@@ -139,17 +139,30 @@ def radar_figure(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, s
     }
 
 
+def radar_label(code: str, name: str, *, width: int = 16) -> str:
+    """A radar axis label: the code and the name, the name wrapped at spaces to `width` characters a
+    line (English names are long; a Chinese name has no space and stays on one line)."""
+    import textwrap
+
+    return textwrap.fill(f"{code} {name}".strip(), width=width, break_long_words=False) if name else code
+
+
 def radar_matplotlib(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCard, str] | None,
                      dimension_names: dict[str, str], peer: tuple[dict[str, float | None], str] | None = None,
-                     others: tuple[tuple[tuple[ScoreCard, str], str], ...] = ()):
+                     others: tuple[tuple[tuple[ScoreCard, str], str], ...] = (), legend: bool = True,
+                     size: tuple[float, float] = (5.2, 4.6)):
     """The same radar as the page, as a matplotlib Figure (drawn without a browser); saved as SVG for
     the PDF and as PNG for the Word report. `others`: more (card, name) lines with their colour, for
-    the portfolio's overlay of regions. The figures match `radar_series` (same scores, same order)."""
+    the portfolio's overlay of regions. The figures match `radar_series` (same scores, same order).
+    The axis labels sit outside the outer ring, aligned away from it (left of the chart right-aligned,
+    right of it left-aligned), so long English names neither cross the ring nor leave the image.
+    `legend=False` and a smaller `size`: the cover's small radar."""
     import math
 
     from matplotlib.figure import Figure
+    from matplotlib.transforms import offset_copy
 
-    figure = Figure(figsize=(5.2, 4.6))
+    figure = Figure(figsize=size)
     axes = cast("PolarAxes", figure.add_subplot(projection="polar"))
     codes = [dim.code for dim in current[0].dimensions]
     angles = [2 * math.pi * i / len(codes) for i in range(len(codes))]
@@ -168,18 +181,27 @@ def radar_matplotlib(*, current: tuple[ScoreCard, str], previous: tuple[ScoreCar
         values = [medians.get(code) or 0 for code in codes]
         axes.plot(angles + angles[:1], values + values[:1], "--", color=PEER_COLOUR, linewidth=1.8, label=name)
     axes.set_xticks(angles)
-    axes.set_xticklabels([f"{code} {dimension_names.get(code, '')}" for code in codes], fontsize=9,
-                         parse_math=False)
+    axes.set_xticklabels([])
+    font_size = 9 if legend else 8
+    for code, angle in zip(codes, angles, strict=True):
+        across, up = math.sin(angle), math.cos(angle)  # clockwise from the top, as the axes
+        gap = offset_copy(axes.transData, fig=figure, x=6 * across, y=6 * up, units="points")
+        axes.text(angle, 100, radar_label(code, dimension_names.get(code, "")), transform=gap,
+                  fontsize=font_size, parse_math=False, clip_on=False, linespacing=1.15,
+                  ha="center" if abs(across) < 0.2 else ("left" if across > 0 else "right"),
+                  va="bottom" if up > 0.2 else ("top" if up < -0.2 else "center"))
     axes.set_ylim(0, 100)
     rings = tier_rings(current[0])
     axes.set_yticks(rings)
     axes.set_yticklabels([f"{ring:g}" for ring in rings], fontsize=7, color="#6c757d")
-    axes.tick_params(axis="x", pad=10)
-    legend = axes.legend(loc="lower center", bbox_to_anchor=(0.5, -0.22), ncol=3 if peer else 2, fontsize=8,
-                         frameon=False)
-    for text in legend.get_texts():
-        text.set_parse_math(False)
-    figure.subplots_adjust(left=0.18, right=0.82, top=0.9, bottom=0.2)
+    if legend:
+        shown = axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3 if peer else 2, fontsize=8,
+                            frameon=False)
+        for text in shown.get_texts():
+            text.set_parse_math(False)
+        figure.subplots_adjust(left=0.27, right=0.73, top=0.84, bottom=0.24)
+    else:
+        figure.subplots_adjust(left=0.27, right=0.73, top=0.8, bottom=0.2)
     return figure
 
 

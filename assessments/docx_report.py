@@ -5,6 +5,9 @@ the two never disagree: a consultant adds commentary in Word or WPS before handi
   front builds the contents (Word asks to update fields on opening; WPS: right-click, update field).
 - Scores and indicators are Word tables (header rows repeat on every page); the radar is a PNG drawn
   by the PDF's matplotlib code (charts.radar_png).
+- A draft (not submitted, or not every indicator answered; report_parts.report_is_draft) says so in
+  red on the cover and in the header of every page, and its title starts with "DRAFT"; its overall
+  score is marked provisional and has no tier.
 - Chinese is set in "Microsoft YaHei" (w:ascii and w:eastAsia), a font every Windows with Word or
   WPS has; the English copy keeps Chinese names in it too and sets Latin text in Calibri.
 """
@@ -22,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from assessments.charts import radar_png
 from assessments.models import Assessment
+from assessments.report_parts import report_issuer
 from assessments.reports import ReportError, report_context
 from assessments.templatetags.sodpa import level_label, percent, score, tier_label
 
@@ -32,12 +36,8 @@ WORD_LANGUAGE = {"zh-hans": "zh-CN", "en": "en-GB"}
 HEADER_FILL = "E9ECEF"
 TEXT_WIDTH_CM = 16.6
 MUTED = RGBColor(0x6C, 0x75, 0x7D)
+DRAFT_RED = RGBColor(0xB0, 0x2A, 0x37)
 STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Number", "List Bullet")
-
-
-def report_issuer() -> str:
-    """The issuing organisation on the cover: settings.REPORT_ISSUER (in the active language)."""
-    return str(getattr(settings, "REPORT_ISSUER", "") or _("SODPA Portal"))
 
 
 def render_docx(*, assessment: Assessment, language: str) -> bytes:
@@ -160,19 +160,6 @@ def _dimension_label(dimension) -> str:
     return f"{dimension.code} {dimension.name}"
 
 
-def _tier_change(before: str | None, after: str | None) -> str:
-    if before == after:
-        return _("unchanged") if before else "—"
-    return f"{tier_label(before)} → {tier_label(after)}"
-
-
-def _change(before: float | None, after: float | None) -> str:
-    if before is None or after is None:
-        return "—"
-    difference = round(after - before, 1)
-    return f"{difference:+.1f}" if difference else "±0.0"
-
-
 def _cover(document, context: dict, language: str) -> None:
     assessment, region, framework, card = (context["assessment"], context["region"], context["framework"],
                                            context["card"])
@@ -180,10 +167,18 @@ def _cover(document, context: dict, language: str) -> None:
     kicker.font.color.rgb = RGBColor(0x0B, 0x3D, 0x91)
     document.add_paragraph(region.name, style="Title")
     document.add_paragraph(assessment.title, style="Subtitle")
+    if context["is_draft"]:
+        note = document.add_paragraph()
+        mark = note.add_run(_("DRAFT"))
+        mark.bold, mark.font.size, mark.font.color.rgb = True, Pt(20), DRAFT_RED
+        note.add_run(" — " + _("not a submitted assessment, or not every indicator answered (%(done)s of %(total)s): "
+                               "the scores are provisional.") % {"done": card.answered, "total": card.total}
+                     ).font.color.rgb = DRAFT_RED
     overall = document.add_paragraph()
-    overall.add_run(_("Overall score: "))
+    overall.add_run(_("Overall score (provisional): ") if context["is_draft"] else _("Overall score: "))
     overall.add_run(score(card.overall)).bold = True
-    overall.add_run(f"  {tier_label(card.overall_tier)}")
+    if not context["is_draft"]:
+        overall.add_run(f"  {tier_label(card.overall_tier)}")
     overall.runs[1].font.size = Pt(24)
     version = _("%(code)s version %(version)s") % {"code": framework.code, "version": framework.version}
     _table(document, None, [
@@ -213,9 +208,10 @@ def _summary(document, context: dict) -> None:
                                  "indicators are left out of the scores.") % {"done": card.answered,
                                                                               "total": card.total})
     overall = document.add_paragraph()
-    overall.add_run(_("Overall score: "))
+    overall.add_run(_("Overall score (provisional): ") if context["is_draft"] else _("Overall score: "))
     overall.add_run(score(card.overall)).bold = True
-    overall.add_run(f" ({tier_label(card.overall_tier)})")
+    if not context["is_draft"]:
+        overall.add_run(f" ({tier_label(card.overall_tier)})")
     _table(document, [_("Dimension"), _("Score"), _("Tier")],
            [[_dimension_label(s["dimension"]), score(s["score"]), str(tier_label(s["tier"]))] for s in sections],
            widths=[9, 3, 4])
@@ -378,15 +374,11 @@ def _method(document, context: dict) -> None:
 def _comparison(document, context: dict) -> None:
     if not context["comparison"]:
         return
-    previous, previous_card, card = context["previous"], context["previous_card"], context["card"]
+    previous = context["previous"]
     document.add_heading(_("Appendix: comparison with the previous assessment"), level=1)
     document.add_paragraph(_("Previous submitted assessment: “%(title)s”.") % {"title": previous.title})
-    rows = [[[(_("Overall"), True)], score(previous_card.overall), score(card.overall),
-             _change(previous_card.overall, card.overall), _tier_change(previous_card.overall_tier, card.overall_tier)]]
-    for row in context["comparison"]:
-        rows.append([f"{row['code']} {row['name']}", score(row["before"]), score(row["after"]),
-                     _change(row["before"], row["after"]),
-                     _tier_change(previous_card.dimension(row["code"]).tier, card.dimension(row["code"]).tier)])
+    rows = [[[(row.name, True)] if row.code == "overall" else f"{row.code} {row.name}", score(row.before),
+             score(row.after), row.change, row.tier_change] for row in context["comparison"]]
     _table(document, [_("Dimension"), previous.title, context["assessment"].title, _("Change"), _("Tier change")],
            rows, widths=[5, 2.8, 2.8, 2, 3.4])
 
@@ -428,10 +420,15 @@ def build_docx(*, context: dict, language: str) -> bytes:
     section.page_height, section.page_width = Cm(29.7), Cm(21)
     section.left_margin = section.right_margin = Cm(2.2)
     header = section.header.paragraphs[0]
-    header.text = f"{context['region'].name} · {context['assessment'].title} · {_('SODPA maturity report')}"
-    header.runs[0].font.size = Pt(8)
+    if context["is_draft"]:  # on every page: the draft mark
+        mark = header.add_run(f"{_('DRAFT')} · ")
+        mark.bold, mark.font.size, mark.font.color.rgb = True, Pt(8), DRAFT_RED
+    header.add_run(f"{context['region'].name} · {context['assessment'].title} · {_('SODPA maturity report')}"
+                   ).font.size = Pt(8)
     properties = document.core_properties
     properties.title = f"{context['region'].name} · {context['assessment'].title}"
+    if context["is_draft"]:
+        properties.title = f"{_('DRAFT')} · {properties.title}"
     properties.author = report_issuer()
     properties.language = WORD_LANGUAGE[language]
     properties.subject = _("SODPA maturity report")

@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 from assessments.benchmarks import MIN_PEERS
 from assessments.models import Answer, Assessment, PlanItem, Response
 from assessments.plans import move_rows, plan_progress
+from assessments.report_parts import comparison_rows, report_is_draft, report_issuer
 from assessments.results import AssessmentResult, assessment_result
 from assessments.review import bias_of, review_state
 from assessments.scoring import NA_SHARE_FLAG, na_shares
@@ -39,7 +40,8 @@ from assessments.team import disagreements_of
 
 logger = logging.getLogger(__name__)
 
-REPORT_FORMAT_VERSION = 3  # bump when the report's template or layout changes
+REPORT_FORMAT_VERSION = 4  # bump when the report's template or layout changes
+COVER_RADAR_SIZE = (4.1, 3.3)  # inches: the cover's small radar, without a legend
 STATIC_BASE = "https://report.invalid/static/"
 
 
@@ -81,6 +83,11 @@ def _plan_digest(assessment_ids: list[int]) -> list:
     )
 
 
+def _issuer_in(language: str) -> str:
+    with translation.override(language):
+        return report_issuer()
+
+
 def report_state_key(*, assessment: Assessment, language: str, result: AssessmentResult | None = None) -> str:
     """The cache key of the assessment's report in `language`: a hash of everything it shows."""
     result = result or assessment_result(assessment=assessment)
@@ -100,6 +107,7 @@ def report_state_key(*, assessment: Assessment, language: str, result: Assessmen
         "responses": list(Response.objects.filter(assessment_id=assessment.pk).order_by("indicator_id", "user_id")
                           .values_list("indicator_id", "user__username", "level", "not_applicable")),
         "review": review_state(assessment=assessment).digest(),
+        "issuer": _issuer_in(language),  # the cover names it
     }
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()
     return f"report:{assessment.pk}:{language}:{hashlib.sha256(encoded).hexdigest()}"
@@ -152,13 +160,7 @@ def report_context(*, assessment: Assessment) -> dict:
         for sub in section["subdimensions"]:
             sub["score"] = card.subdimension_scores()[sub["subdimension"].code]
             sub["tier"] = card.subdimension_tier(sub["subdimension"].code)
-    comparison = None
-    if previous_card is not None:
-        comparison = [
-            {"code": dim.code, "name": names[dim.code], "before": previous_card.dimension(dim.code).score,
-             "after": dim.score}
-            for dim in card.dimensions
-        ]
+    comparison = comparison_rows(card=card, previous_card=previous_card, names=names) if previous_card else None
     peer_name = gettext("Peer median (%(kind)s)") % {"kind": assessment.region.get_kind_display()}
     plan = [{"item": item, "current": levels.get(item.indicator.code) if item.indicator else None}
             for item in PlanItem.objects.filter(assessment=assessment).select_related("indicator")]
@@ -180,6 +182,8 @@ def report_context(*, assessment: Assessment) -> dict:
         "disagreements": disagreements_of(assessment=assessment, framework=framework),
         "review": review, "bias": bias,
         "bias_rows": [{"bias": b, "name": names[b.code]} for b in bias.dimensions] if bias else None,
+        "cover_radar": radar_svg(**radar_lines, legend=False, size=COVER_RADAR_SIZE),
+        "is_draft": report_is_draft(assessment=assessment, card=card), "issuer": report_issuer(),
     }
 
 

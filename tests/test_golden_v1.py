@@ -50,7 +50,9 @@ def test_version_1_demo_reports_have_the_same_text(sodpa, tmp_path):
     """The Chinese PDF text of the first three submitted demo assessments, dates masked, stays as
     recorded. Recorded before version 2 existed, then once more when the advice of issue 14 (scene
     readiness, what to raise first, tier stability) and the peer disclosure rule of issue 11 changed
-    the recommendations and peer sections of every report; the scores above never changed."""
+    the recommendations and peer sections of every report; and once more for issue 16 (the cover's score,
+    tier and issuer, the comparison's change and tier change, chapters that follow each other on the page,
+    so fewer page headers and other page numbers); the scores above never changed."""
     from assessments.reports import render_report
 
     call_command("seed_demo", stdout=io.StringIO())
