@@ -84,3 +84,9 @@ def can_reopen(user, assessment: Assessment) -> bool:
 
 def can_comment(user, assessment: Assessment) -> bool:
     return is_consultant_of(user, assessment.region) or is_official_of(user, assessment.region)
+
+
+def can_attach_evidence(user, assessment: Assessment) -> bool:
+    """Attaching and deleting evidence files: those who answer the assessment (a submitted one refuses
+    the change with its reason, assessments/evidence.py). Reading them: whoever sees the assessment."""
+    return may_answer(user, assessment.region)

@@ -200,3 +200,6 @@ class PlanItem(models.Model):
     def save(self, *args, **kwargs):
         self.region_id = self.assessment.region_id  # always the assessment's region
         super().save(*args, **kwargs)
+
+
+from assessments.evidence_models import EvidenceFile  # noqa: E402,F401

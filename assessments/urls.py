@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, views_exports, views_portfolio, views_reports, views_versions
+from assessments import views, views_evidence, views_exports, views_portfolio, views_reports, views_versions
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -31,4 +31,14 @@ urlpatterns += [
 
 urlpatterns += [
     path("assessments/<int:assessment_id>/move/", views_versions.move_to_new_edition, name="move_assessment"),
+]
+
+urlpatterns += [
+    path("assessments/<int:assessment_id>/evidence/<int:indicator_id>/upload/", views_evidence.upload,
+         name="evidence_upload"),
+    path("assessments/<int:assessment_id>/evidence/files/<int:file_id>/", views_evidence.download,
+         name="evidence_download"),
+    path("assessments/<int:assessment_id>/evidence/files/<int:file_id>/delete/", views_evidence.delete,
+         name="evidence_delete"),
+    path("assessments/<int:assessment_id>/evidence.zip", views_evidence.evidence_zip_download, name="evidence_zip"),
 ]
