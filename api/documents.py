@@ -6,6 +6,7 @@ assessments.access, before any of these functions is called."""
 from django.db.models import Count, Q
 from django.utils import translation
 
+from assessments.evidence_models import EvidenceFile
 from assessments.models import Answer, Assessment, Region
 from assessments.queries import batch_scorecards, batch_scores
 from assessments.results import advice_for, score_assessment
@@ -81,14 +82,26 @@ def assessment_detail(assessment: Assessment) -> dict:
     answers = (Answer.objects.filter(assessment=assessment).select_related("indicator")
                .order_by("indicator__subdimension__dimension__order", "indicator__subdimension__order",
                          "indicator__order", "indicator__code"))
+    files = evidence_files_by_indicator(assessment)
     return {
         "id": assessment.pk, "region": region(assessment.region), "title": assessment.title,
         "status": assessment.status, "framework": _framework_ref(assessment), **_dates(assessment),
         "answers": [
-            {"indicator": a.indicator.code, "level": a.level, "na": a.not_applicable, "evidence": a.evidence}
+            {"indicator": a.indicator.code, "level": a.level, "na": a.not_applicable, "evidence": a.evidence,
+             "files": files.get(a.indicator_id, [])}
             for a in answers
         ],
     }
+
+
+def evidence_files_by_indicator(assessment: Assessment) -> dict[int, list[dict]]:
+    """indicator id → the answer's files as the API gives them (one query)."""
+    files: dict[int, list[dict]] = {}
+    for indicator_id, name, size, sha256 in (EvidenceFile.objects.filter(assessment=assessment)
+                                             .order_by("uploaded_at", "pk")
+                                             .values_list("indicator_id", "original_name", "size", "sha256")):
+        files.setdefault(indicator_id, []).append({"name": name, "size": size, "sha256": sha256})
+    return files
 
 
 def scores(assessment: Assessment) -> dict:

@@ -199,11 +199,18 @@ class RegionDetail(RegionOut):
     latest_submitted: AssessmentSummary | None
 
 
+class EvidenceFileOut(Schema):
+    name: str = Field(description="the file's name as uploaded")
+    size: int = Field(description="bytes")
+    sha256: str = Field(description="SHA-256 of the content, 64 hex digits")
+
+
 class AnswerOut(Schema):
     indicator: str
     level: int | None = Field(description="0–4; null when not applicable or not answered")
     na: bool = Field(description="not applicable")
     evidence: str
+    files: list[EvidenceFileOut] = Field(description="the evidence files attached to this answer")
 
 
 class AssessmentDetail(Schema):

@@ -55,7 +55,9 @@ KINDS: dict[str, Kind] = {
     ".wps": Kind("ole", "application/vnd.ms-works"),  # WPS Writer
     ".et": Kind("ole", "application/vnd.ms-excel"),  # WPS Spreadsheets
 }
-ACCEPT = ",".join(KINDS)  # the file input's `accept`: a hint to the browser only
+ACCEPT = ",".join(KINDS)
+ZIP_ORDER = ("indicator__subdimension__dimension__order", "indicator__subdimension__order", "indicator__order",
+             "indicator__code", "uploaded_at", "pk")  # the file input's `accept`: a hint to the browser only
 
 
 class EvidenceRefused(Exception):  # noqa: N818 - a refusal with its message, as the other domain errors
@@ -168,12 +170,20 @@ def check_file(*, name: str, file) -> Checked:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / (1024 * 1024):.1f} MB"
+    """"20 MB", "1.5 MB", "300 KB": a limit or a total as people read it."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def too_large_reason() -> str:
     return _("it is larger than %(limit)s, the most one file may have.") % {
         "limit": megabytes(settings.EVIDENCE_MAX_FILE_BYTES)}
+
+
+def too_much_at_once_reason() -> str:
+    return _("the files sent at once are larger than %(limit)s, the most for all of an assessment's files.") % {
+        "limit": megabytes(settings.EVIDENCE_MAX_ASSESSMENT_BYTES)}
 
 
 def used_bytes(*, assessment: Assessment) -> int:
@@ -244,6 +254,25 @@ def files_by_code(*, assessment: Assessment) -> dict[str, list[EvidenceFile]]:
     return grouped
 
 
+def questionnaire_evidence(*, assessment: Assessment) -> dict:
+    """What the questionnaire shows of the files: per indicator, and the limits (one query)."""
+    files = files_by_indicator(assessment=assessment)
+    return {"files": files, "accept": ACCEPT,
+            "max_file": megabytes(settings.EVIDENCE_MAX_FILE_BYTES),
+            "max_total": megabytes(settings.EVIDENCE_MAX_ASSESSMENT_BYTES),
+            "used": megabytes(sum(row.size for rows in files.values() for row in rows))}
+
+
+def results_evidence(*, assessment: Assessment) -> list[dict]:
+    """The results page's and the report's list: per indicator with files, in questionnaire order."""
+    rows = (EvidenceFile.objects.filter(assessment=assessment).select_related("indicator")
+            .order_by(*ZIP_ORDER))
+    grouped: dict[int, dict] = {}
+    for row in rows:
+        grouped.setdefault(row.indicator_id, {"indicator": row.indicator, "files": []})["files"].append(row)
+    return list(grouped.values())
+
+
 def _entry_names(rows: list[EvidenceFile]) -> list[str]:
     """"<indicator code>/<original name>", made unique with " (2)", " (3)" … before the extension."""
     seen: set[str] = set()
@@ -282,8 +311,7 @@ def evidence_zip(*, assessment: Assessment) -> Iterator[bytes]:
     """The assessment's files as one ZIP, produced piece by piece: entries "<code>/<name>" and
     manifest.csv (indicator, entry, name, size, SHA-256, type, uploaded by, uploaded at)."""
     rows = list(EvidenceFile.objects.filter(assessment=assessment).select_related("indicator", "uploaded_by")
-                .order_by("indicator__subdimension__dimension__order", "indicator__subdimension__order",
-                          "indicator__order", "indicator__code", "uploaded_at", "pk"))
+                .order_by(*ZIP_ORDER))
     names = _entry_names(rows)
     sink = _Sink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:

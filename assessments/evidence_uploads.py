@@ -2,7 +2,7 @@
 bytes as they arrive, and a file over EVIDENCE_MAX_FILE_BYTES, or past EVIDENCE_MAX_ASSESSMENT_BYTES in
 one request, is cut off there and skipped: the rest of it is read and thrown away, never kept whole in
 memory or in a temporary file. The names of the files so refused are left on the request
-(`request.oversized_uploads`) for the view to name them."""
+(`request.oversized_uploads`: (name, "file" or "request")) for the view to name them."""
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
@@ -23,10 +23,11 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         self.request_total += len(raw_data)
-        if (self.received > settings.EVIDENCE_MAX_FILE_BYTES
-                or self.request_total > settings.EVIDENCE_MAX_ASSESSMENT_BYTES):
+        over = ("file" if self.received > settings.EVIDENCE_MAX_FILE_BYTES
+                else "request" if self.request_total > settings.EVIDENCE_MAX_ASSESSMENT_BYTES else None)
+        if over:
             if self.request is not None:
-                self.request.oversized_uploads.append(self.file_name or "")
+                self.request.oversized_uploads.append((self.file_name or "", over))
             raise SkipFile
         return raw_data
 

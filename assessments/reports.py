@@ -30,6 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from assessments.benchmarks import MIN_PEERS
+from assessments.evidence import results_evidence
+from assessments.evidence_models import EvidenceFile
 from assessments.models import Answer, Assessment, PlanItem
 from assessments.plans import move_rows, plan_progress
 from assessments.results import AssessmentResult, assessment_result
@@ -95,6 +97,8 @@ def report_state_key(*, assessment: Assessment, language: str, result: Assessmen
         "previous": [previous.pk, previous.title, _answers_digest(previous.pk)] if previous else None,
         "plan": _plan_digest([assessment.pk] + ([previous.pk] if previous else [])),
         "peers": peers.state() if peers else None,
+        "evidence": list(EvidenceFile.objects.filter(assessment=assessment).order_by("pk")
+                         .values_list("pk", "indicator_id", "original_name", "size", "sha256")),
     }
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()
     return f"report:{assessment.pk}:{language}:{hashlib.sha256(encoded).hexdigest()}"
@@ -163,6 +167,7 @@ def report_context(*, assessment: Assessment) -> dict:
         "next_tier_rows": move_rows(framework, advice.next_tier.moves) if advice.next_tier else [],
         "report_date": assessment.submitted_at or assessment.updated_at,
         "radar_lines": radar_lines, "radar": radar_svg(**radar_lines),
+        "evidence_rows": results_evidence(assessment=assessment),
     }
 
 

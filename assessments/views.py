@@ -19,6 +19,7 @@ from assessments import access, history
 from assessments.answering import Conflict, evidence_digest, save_step
 from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
+from assessments.evidence import questionnaire_evidence, results_evidence
 from assessments.forms import StepForm, field_key
 from assessments.models import Assessment, Comment, PlanItem
 from assessments.plans import PlanItemForm, move_rows, plan_indicators, plan_progress
@@ -160,6 +161,7 @@ def questionnaire(request, assessment_id: int):
         "can_submit": access.can_submit(request.user, assessment),
         "can_reopen": access.can_reopen(request.user, assessment),
         "new_edition": newer_version(assessment=assessment) if editable else None,
+        "evidence": questionnaire_evidence(assessment=assessment),
     }, status=status)
 
 
@@ -255,6 +257,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
         "plan_form": plan_form or (PlanItemForm(indicators=indicators, current=levels, prefix="plan")
                                    if may_plan else None),
         "plan_has_indicators": bool(indicators), "min_peers": MIN_PEERS,
+        "evidence_rows": results_evidence(assessment=assessment),
         "raise_rows": move_rows(framework, advice.raise_first),
         "next_tier_rows": move_rows(framework, advice.next_tier.moves) if advice.next_tier else [],
         # a one-click plan item: the official as owner, a year from today (both editable afterwards)

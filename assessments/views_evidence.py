@@ -25,6 +25,7 @@ from assessments.evidence import (
     delete_evidence,
     evidence_zip,
     too_large_reason,
+    too_much_at_once_reason,
 )
 from assessments.evidence_models import EvidenceFile
 from assessments.forms import field_key
@@ -49,9 +50,10 @@ def upload(request, assessment_id: int, indicator_id: int):
     assessment = _answering(request, assessment_id)
     indicator = get_object_or_404(Indicator.objects.select_related("subdimension__dimension"), pk=indicator_id,
                                   subdimension__dimension__framework_id=assessment.framework_id)
-    refused = [EvidenceRefused(name=clean_name(name) or "?", reason=too_large_reason())
-               for name in getattr(request, "oversized_uploads", [])]
-    uploads = request.FILES.getlist("files")
+    uploads = request.FILES.getlist("files")  # parses the body: the upload handler counts as it goes
+    refused = [EvidenceRefused(name=clean_name(name) or "?",
+                               reason=too_large_reason() if over == "file" else too_much_at_once_reason())
+               for name, over in getattr(request, "oversized_uploads", [])]
     if not uploads and not refused:
         messages.error(request, _("Nothing was attached to %(code)s: choose a file first.") % {"code": indicator.code})
     for upload_ in uploads:

@@ -175,16 +175,26 @@ def test_region_assessments_newest_first_with_completion_and_score(world):
 
 
 def test_assessment_detail_with_answers_in_questionnaire_order(world):
+    from django.core.files.base import ContentFile
+
+    from assessments.evidence import attach_evidence
+    from frameworks.models import Indicator
+    from tests.evidence_samples import png_bytes
+
     draft = world["draft"]
+    s1_1 = Indicator.objects.get(subdimension__dimension__framework=draft.framework, code="S1.1")
+    png = png_bytes()
+    attach_evidence(assessment=draft, indicator=s1_1, name="规划图.png", file=ContentFile(png), user=world["official"])
     draft.refresh_from_db()
     assert get_json(f"/api/assessments/{draft.pk}", world["official"]) == as_json({
         "id": draft.pk, "region": region_json(world["own"]), "title": "Own draft", "status": "draft",
         "framework": {"code": "sodpa-2023", "version": 1},
         "created_at": draft.created_at, "updated_at": draft.updated_at, "submitted_at": None,
         "answers": [
-            {"indicator": "S1.1", "level": 3, "na": False, "evidence": "《园区数字孪生规划（2024—2026）》"},
-            {"indicator": "S4.1", "level": None, "na": True, "evidence": ""},
-            {"indicator": "D1.1", "level": 4, "na": False, "evidence": ""},
+            {"indicator": "S1.1", "level": 3, "na": False, "evidence": "《园区数字孪生规划（2024—2026）》",
+             "files": [{"name": "规划图.png", "size": len(png), "sha256": hashlib.sha256(png).hexdigest()}]},
+            {"indicator": "S4.1", "level": None, "na": True, "evidence": "", "files": []},
+            {"indicator": "D1.1", "level": 4, "na": False, "evidence": "", "files": []},
         ],
     })
 
