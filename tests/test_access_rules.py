@@ -16,11 +16,16 @@ import json
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from assessments import access
-from assessments.models import Answer, Assessment, Comment, PlanItem
+from assessments.evidence import attach_evidence
+from assessments.models import Answer, Assessment, Comment, EvidenceFile, PlanItem
+from frameworks.models import Indicator
+from tests.evidence_samples import png_bytes
 from tests.factories import AssessmentFactory, UserFactory
 from tests.helpers import fill, step_post_data
 
@@ -28,11 +33,13 @@ pytestmark = pytest.mark.django_db
 
 # --- The rule table -------------------------------------------------------------------------------
 
-ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", "plan_add", "plan_edit", "plan_delete")
+ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", "plan_add", "plan_edit", "plan_delete",
+           "evidence_upload", "evidence_delete")
 PLAN = {"plan_add", "plan_edit", "plan_delete"}
+EVIDENCE = {"evidence_upload", "evidence_delete"}
 # What each role in a region may do there.
 ROLE_CAN: dict[str | None, set[str]] = {
-    "official": {"see", "create", "answer", "submit", "comment", *PLAN},
+    "official": {"see", "create", "answer", "submit", "comment", *PLAN, *EVIDENCE},
     "consultant": {"see", "comment", "reopen"},
     "admin": set(ACTIONS),
     None: set(),  # no role in the region: 404 for everything
@@ -76,6 +83,8 @@ URLS: dict[str, str | None] = {
     "results": "see", "report_pdf": "see", "report_docx": "see", "report_prepare": "see", "report_status": "see",
     "assessment_export_xlsx": "see", "assessment_export_csv": "see", "region_history": "see",
     "plan_add": "plan_add", "plan_edit": "plan_edit", "plan_delete": "plan_delete",
+    "evidence_upload": "evidence_upload", "evidence_delete": "evidence_delete",
+    "evidence_download": "see", "evidence_zip": "see",
     "api_tokens": None,  # the user's own tokens, whatever their regions: tests/test_api.py
     "move_assessment": None,  # officials of the region, drafts only, 404 elsewhere: tests/test_move_edition.py
 }
@@ -88,10 +97,10 @@ OUTSIDE_THE_TABLE |= {"api_frameworks", "api_framework_version", "api_regions", 
                       "api_assessment_recommendations", "api_benchmarks", "openapi-json", "openapi-view",
                       "api-root", "api_token_revoke"}
 # The methods each view answers; every other one gets 405.
-POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN}
+POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN, *EVIDENCE}
 GET_ONLY = {"dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "portfolio_report_pdf",
             "results", "report_pdf", "report_docx", "report_status", "assessment_export_xlsx", "assessment_export_csv",
-            "region_history"}
+            "region_history", "evidence_download", "evidence_zip"}
 
 
 def named_patterns(patterns=None):
@@ -123,7 +132,11 @@ def world(sodpa, people):
         fill(submitted, 3)
         item = PlanItem.objects.create(assessment=draft, action=f"{relation} plan item", owner="数据资源局",
                                        target_date="2026-12-31")
-        things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item}
+        s1_1 = Indicator.objects.get(subdimension__dimension__framework=sodpa, code="S1.1")
+        evidence = attach_evidence(assessment=draft, indicator=s1_1, name=f"{relation} evidence.png",
+                                   file=ContentFile(png_bytes()), user=None)
+        things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item,
+                            "indicator": s1_1, "evidence_file": evidence}
     deactivated = UserFactory(username="deactivated", is_active=False)
     people["own"].officials.add(deactivated)
     return {**people, "deactivated": deactivated, **things}
@@ -150,6 +163,8 @@ def predicate(action: str, user, things: dict) -> bool:
         "plan_add": access.may_answer(user, region),
         "plan_edit": access.may_answer(user, region),
         "plan_delete": access.may_answer(user, region),
+        "evidence_upload": access.can_attach_evidence(user, draft),
+        "evidence_delete": access.can_attach_evidence(user, draft),
     }[action]
 
 
@@ -212,6 +227,14 @@ def perform(action: str, world, things, client: Client):
         response = client.post(reverse("plan_edit", args=[draft.pk, item.pk]),
                                plan_form(f"plan-{item.pk}", "改过的行动"))
         return response, lambda: PlanItem.objects.get(pk=item.pk).action == "改过的行动"
+    if action == "evidence_upload":
+        response = client.post(reverse("evidence_upload", args=[draft.pk, things["indicator"].pk]),
+                               {"files": [SimpleUploadedFile("规则表证据.png", png_bytes())]})
+        return response, lambda: EvidenceFile.objects.filter(assessment=draft, original_name="规则表证据.png").exists()
+    if action == "evidence_delete":
+        evidence = things["evidence_file"]
+        response = client.post(reverse("evidence_delete", args=[draft.pk, evidence.pk]))
+        return response, lambda: not EvidenceFile.objects.filter(pk=evidence.pk).exists()
     assert action == "plan_delete"
     response = client.post(reverse("plan_delete", args=[draft.pk, item.pk]))
     return response, lambda: not PlanItem.objects.filter(pk=item.pk).exists()
@@ -288,7 +311,28 @@ READS = {
     "assessment_export_csv_scores": ("assessment_export_csv", "?part=scores", "GET", "submitted",
                                      lambda r, t: t["submitted"].title in _csv_text(r.content)),
     "region_history": ("region_history", "", "GET", "region", _page),
+    "evidence_download": ("evidence_download", "", "GET", "evidence_file",
+                          lambda r, t: _streamed(r) == t["evidence_file"].file.open("rb").read()),
+    "evidence_zip": ("evidence_zip", "", "GET", "draft",
+                     lambda r, t: f"S1.1/{t['evidence_file'].original_name}" in _zip_names(r)),
 }
+
+
+def _streamed(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def _zip_names(response) -> list[str]:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(_streamed(response))).namelist()
+
+
+def _read_args(things, about: str) -> list[int]:
+    """The URL's arguments: the object's id, and for a file its assessment's id first."""
+    if about == "evidence_file":
+        return [things["draft"].pk, things["evidence_file"].pk]
+    return [things[about].pk]
 
 
 @pytest.mark.parametrize("label", sorted(READS))
@@ -297,7 +341,7 @@ def test_each_page_and_file_is_shown_exactly_when_the_table_allows_it(world, lab
     assert URLS[name] == "see" or name == "questionnaire"
     for relation in RELATIONS:
         things = world[relation]
-        url = reverse(name, args=[things[about].pk]) + query
+        url = reverse(name, args=_read_args(things, about)) + query
         for persona in PERSONAS:
             client = client_for(world, persona)
             response = client.post(url) if method == "POST" else client.get(url)
@@ -336,16 +380,19 @@ def test_wrong_methods_are_refused_and_change_nothing(world):
     client, things = client_for(world, "official"), world["own"]
     args = {"create_assessment": [things["region"].pk], "region_history": [things["region"].pk],
             "plan_edit": [things["draft"].pk, things["plan_item"].pk],
-            "plan_delete": [things["draft"].pk, things["plan_item"].pk]}
+            "plan_delete": [things["draft"].pk, things["plan_item"].pk],
+            "evidence_upload": [things["draft"].pk, things["indicator"].pk],
+            "evidence_delete": [things["draft"].pk, things["evidence_file"].pk],
+            "evidence_download": [things["draft"].pk, things["evidence_file"].pk]}
     before = (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
-              list(Assessment.objects.values_list("status", flat=True)))
+              list(Assessment.objects.values_list("status", flat=True)), EvidenceFile.objects.count())
     for name in POST_ONLY | GET_ONLY:
         url = reverse(name, args=args.get(name, [] if name.startswith(("dashboard", "portfolio"))
                                           else [things["draft"].pk]))
         response = client.get(url) if name in POST_ONLY else client.post(url)
         assert response.status_code == 405, name
     assert before == (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
-                      list(Assessment.objects.values_list("status", flat=True)))
+                      list(Assessment.objects.values_list("status", flat=True)), EvidenceFile.objects.count())
 
 
 def test_a_post_without_the_csrf_token_is_refused(world):
