@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.demo_evidence import attach_demo_evidence
 from assessments.models import Answer, Assessment, PlanItem, Region
 from assessments.results import advice_for
 from assessments.transitions import submit_assessment
@@ -100,6 +101,7 @@ class Command(BaseCommand):
             created = self._regions(framework, users)
             created += self._more_regions(framework, users, regions - len(DEMO_REGIONS))
             self._plan(users["official"])
+            attach_demo_evidence(official=users["official"])
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready ({created} new regions). Sign in at http://127.0.0.1:8000/accounts/login/"
         ))
