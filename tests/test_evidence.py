@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.evidence import EvidenceRefused, attach_evidence, check_file
 from assessments.evidence_models import EvidenceFile
@@ -73,9 +74,16 @@ def indicator(code: str) -> Indicator:
         code=code)
 
 
-def client_of(user) -> Client:
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # the messages below are the English ones; zh-hans: test_in_chinese…
+        yield
+
+
+def client_of(user, language: str = "en") -> Client:
     client = Client()
     client.force_login(user)
+    client.cookies.load({"django_language": language})
     return client
 
 
@@ -233,3 +241,10 @@ def test_the_pdf_appendix_lists_the_files(draft, people):
                           capture_output=True, check=True).stdout.decode()
     assert "Appendix: evidence files" in text and "规划图.png" in text
     assert hashlib.sha256(png).hexdigest()[:12] in text and hashlib.sha256(png).hexdigest()[:13] not in text
+
+
+def test_in_chinese_the_refusal_names_the_file_and_the_reason(stored, draft, people):
+    response = upload(client_of(people["official"], "zh-hans"), draft, "S1.1", ("方案.pdf", b"MZ\x90\x00"))
+    assert shown_messages(response) == [
+        "“方案.pdf”未能附上：文件名表明其为“PDF 文档”，但内容是“可执行程序”。只接受内容与文件名相符的文件。"]
+    assert not EvidenceFile.objects.exists() and stored.names() == []
