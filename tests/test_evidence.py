@@ -24,6 +24,7 @@ from assessments.models import Assessment
 from frameworks.models import Indicator
 from tests.evidence_samples import docx_bytes, jpeg_bytes, ole_bytes, pdf_bytes, png_bytes, xlsx_bytes
 from tests.factories import AssessmentFactory
+from tests.test_move_edition import draft_on, editions  # noqa: F401,F811 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +249,20 @@ def test_in_chinese_the_refusal_names_the_file_and_the_reason(stored, draft, peo
     assert shown_messages(response) == [
         "“方案.pdf”未能附上：文件名表明其为“PDF 文档”，但内容是“可执行程序”。只接受内容与文件名相符的文件。"]
     assert not EvidenceFile.objects.exists() and stored.names() == []
+
+
+def test_files_follow_their_indicator_to_the_new_edition(people, editions):  # noqa: F811
+    from assessments.versioning import move_assessment
+
+    first, second = editions
+    assessment = draft_on(first, people, "city")
+    on = {code: Indicator.objects.get(subdimension__dimension__framework=first, code=code) for code in ("S1.1", "S1.9")}
+    kept = attach_evidence(assessment=assessment, indicator=on["S1.1"], name="a.png", file=ContentFile(png_bytes()),
+                           user=None)
+    orphan = attach_evidence(assessment=assessment, indicator=on["S1.9"], name="b.png",
+                             file=ContentFile(png_bytes()), user=None)
+    move_assessment(assessment=assessment, framework=second)
+    kept.refresh_from_db()
+    orphan.refresh_from_db()
+    assert kept.indicator.subdimension.dimension.framework == second and kept.indicator.code == "S1.1"
+    assert orphan.indicator == on["S1.9"]  # its indicator is gone from the new edition: the file is kept
