@@ -7,9 +7,10 @@ type detected from the bytes. Object names carry no user input: `evidence/<asses
 
 import uuid
 from pathlib import PurePosixPath
+from typing import cast
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.db import models, transaction
 from django.db.models.signals import post_delete
@@ -27,6 +28,9 @@ class _EvidenceStorage(LazyObject):
     def _setup(self):
         self._wrapped = storages["evidence"]
 
+    def forget(self) -> None:
+        self._wrapped = empty  # type: ignore[assignment]  # LazyObject's "not set up yet"
+
 
 _storage = _EvidenceStorage()
 
@@ -34,11 +38,11 @@ _storage = _EvidenceStorage()
 @receiver(setting_changed)
 def _storage_setting_changed(*, setting, **kwargs):
     if setting == "STORAGES":
-        _storage._wrapped = empty
+        _storage.forget()
 
 
-def evidence_storage():
-    return _storage
+def evidence_storage() -> Storage:
+    return cast(Storage, _storage)
 
 
 def object_name(instance: "EvidenceFile", filename: str) -> str:
@@ -75,4 +79,4 @@ def _remove_object(sender, instance: EvidenceFile, **kwargs):
     deletion is committed, so a rolled-back deletion keeps its file."""
     name = instance.file.name
     if name:
-        transaction.on_commit(lambda: _storage.delete(name))
+        transaction.on_commit(lambda: evidence_storage().delete(name))

@@ -27,7 +27,8 @@ class SizeLimitUploadHandler(FileUploadHandler):
                 else "request" if self.request_total > settings.EVIDENCE_MAX_ASSESSMENT_BYTES else None)
         if over:
             if self.request is not None:
-                self.request.oversized_uploads.append((self.file_name or "", over))
+                oversized = self.request.oversized_uploads  # type: ignore[attr-defined]
+                oversized.append((self.file_name or "", over))
             raise SkipFile
         return raw_data
 

@@ -66,8 +66,8 @@ def upload(request, assessment_id: int, indicator_id: int):
             log_event("evidence_attached", request=request, assessment=assessment.pk, file=row.pk)
             messages.success(request, _("“%(name)s” attached to %(code)s.") % {
                 "name": row.original_name, "code": indicator.code})
-    for refusal in refused:
-        messages.error(request, refusal.message)
+    for refused_file in refused:
+        messages.error(request, refused_file.message)
     return redirect(_back(assessment, indicator, anchor=not refused))
 
 
