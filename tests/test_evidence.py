@@ -183,7 +183,12 @@ def test_the_assessment_total_is_kept_and_a_submitted_assessment_refuses(stored,
         "“二.png” was not attached: the assessment's files would exceed 3 KB in all")
     [kept] = EvidenceFile.objects.all()
     assert kept.original_name == "一.png" and stored.names() == [kept.file.name]
+    stale = Assessment.objects.get(pk=draft.pk)  # read before the submission below
     Assessment.objects.filter(pk=draft.pk).update(status=Assessment.Status.SUBMITTED)
+    with pytest.raises(EvidenceRefused, match="submitted"):  # stored first, then refused under the lock
+        attach_evidence(assessment=stale, indicator=indicator("D1.1"), name="四.pdf", file=ContentFile(pdf_bytes()),
+                        user=None)
+    assert stored.names() == [kept.file.name]  # and its object removed again
     response = upload(official, draft, "D1.1", ("三.pdf", pdf_bytes()))
     assert shown_messages(response) == ["“三.pdf” was not attached: the assessment is submitted and read-only."]
     response = official.post(reverse("evidence_delete", args=[draft.pk, kept.pk]), follow=True)
