@@ -14,7 +14,7 @@ PLOTLY_LOCALE := static/vendor/plotly/plotly-locale-zh-cn.js
 NPM := $(shell command -v npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres test-redis lint mypy lock messages fixture clean bench
+.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres test-redis test-s3 lint mypy lock messages fixture clean bench
 
 setup: debs $(VENV)/.installed $(PLOTLY_JS) $(PLOTLY_LOCALE) messages
 
@@ -82,9 +82,9 @@ mypy: $(VENV)/.installed
 	$(VENV)/bin/mypy .
 
 # Hypothesis's "ci" profile (tests/conftest.py): no deadline, derandomised, the failing example printed.
-test test-sqlite test-postgres test-redis: export HYPOTHESIS_PROFILE = ci
+test test-sqlite test-postgres test-redis test-s3: export HYPOTHESIS_PROFILE = ci
 
-test: setup-test lint test-sqlite test-postgres test-redis
+test: setup-test lint test-sqlite test-postgres test-redis test-s3
 
 test-sqlite: setup-test
 	bin/run-pytest
@@ -96,6 +96,11 @@ test-postgres: setup-test
 # The shared cache on a real Redis server (REDIS_URL), as several app servers would use it.
 test-redis: setup-test
 	bin/with-redis bin/run-pytest -m redis
+
+# Evidence files on a real S3-compatible server (moto's server mode, EVIDENCE_S3_*), as several app servers
+# would keep them; the same tests run on the local folder in test-sqlite.
+test-s3: setup-test
+	bin/with-s3 bin/run-pytest -m s3
 
 # Benchmarks (docs/benchmarks.md): one JSON line per figure, then a table. `make bench QUICK=1`: fewer and
 # shorter runs, SQLite only, under a minute. The full run also starts a throw-away PostgreSQL.

@@ -6,6 +6,7 @@ assessments.access, before any of these functions is called."""
 from django.db.models import Count, Q
 from django.utils import translation
 
+from assessments.evidence_models import EvidenceFile
 from assessments.models import Answer, Assessment, Region
 from assessments.queries import batch_scorecards, batch_scores
 from assessments.results import advice_for, score_assessment
@@ -93,28 +94,42 @@ def assessment_detail(assessment: Assessment) -> dict:
     state = review_state(assessment=assessment)
     answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
     responses = responses_by_indicator(assessment=assessment)
+    files = evidence_files_by_indicator(assessment)
     indicators = Indicator.objects.filter(pk__in=set(answers) | set(responses)).order_by(*order)
     return {
         "id": assessment.pk, "region": region(assessment.region), "title": assessment.title,
         "status": assessment.status, "framework": _framework_ref(assessment), **_dates(assessment),
         "review": _review(state),
         "answers": [_answer(indicator, answers.get(indicator.pk), responses.get(indicator.pk, []),
-                            review=state.state_of(indicator.code) if indicator.pk in answers else None)
+                            review=state.state_of(indicator.code) if indicator.pk in answers else None,
+                            files=files.get(indicator.pk, []))
                     for indicator in indicators],
     }
 
 
-def _answer(indicator: Indicator, answer: Answer | None, responses: list, *, review: str | None) -> dict:
+def _answer(indicator: Indicator, answer: Answer | None, responses: list, *, review: str | None,
+            files: list) -> dict:
     return {
         "indicator": indicator.code,
         "level": answer.level if answer else None, "na": answer.not_applicable if answer else False,
         "evidence": answer.evidence if answer else "",
         "answered_by": answer.updated_by.get_username() if answer and answer.updated_by else None,
         "review": review,
+        "files": files,
         # exactly {"by", "level"}: a response exists only once given, so a null level is "not applicable"
         "responses": [{"by": r.user.get_username(), "level": None if r.not_applicable else r.level}
                       for r in responses],
     }
+
+
+def evidence_files_by_indicator(assessment: Assessment) -> dict[int, list[dict]]:
+    """indicator id → the answer's files as the API gives them (one query)."""
+    files: dict[int, list[dict]] = {}
+    for indicator_id, name, size, sha256 in (EvidenceFile.objects.filter(assessment=assessment)
+                                             .order_by("uploaded_at", "pk")
+                                             .values_list("indicator_id", "original_name", "size", "sha256")):
+        files.setdefault(indicator_id, []).append({"name": name, "size": size, "sha256": sha256})
+    return files
 
 
 def scores(assessment: Assessment) -> dict:

@@ -199,6 +199,12 @@ class RegionDetail(RegionOut):
     latest_submitted: AssessmentSummary | None
 
 
+class EvidenceFileOut(Schema):
+    name: str = Field(description="the file's name as uploaded")
+    size: int = Field(description="bytes")
+    sha256: str = Field(description="SHA-256 of the content, 64 hex digits")
+
+
 class ResponseOut(Schema):
     by: str = Field(description="user name of the contributor who answered independently")
     level: int | None = Field(description="0–4; null: the contributor answered \"not applicable\"")
@@ -209,6 +215,7 @@ class AnswerOut(Schema):
     level: int | None = Field(description="0–4; null when not applicable or not answered")
     na: bool = Field(description="not applicable")
     evidence: str
+    files: list[EvidenceFileOut] = Field(description="the evidence files attached to this answer")
     answered_by: str | None = Field(description="user name of who last set this answer (null: unknown)")
     responses: list[ResponseOut] = Field(
         description="where contributors answered this indicator independently: each one's answer "

@@ -219,3 +219,9 @@ def can_respond_to_review(user, assessment: Assessment) -> bool:
     """Answer a query (reply, or change the queried answer with a reason): who answers the region's
     assessments, on a submitted one."""
     return assessment.is_submitted and may_answer(user, assessment.region)
+
+
+def can_attach_evidence(user, assessment: Assessment) -> bool:
+    """Attaching and deleting evidence files: those who answer the assessment (a submitted one refuses
+    the change with its reason, assessments/evidence.py). Reading them: whoever sees the assessment."""
+    return may_answer(user, assessment.region)

@@ -35,12 +35,15 @@ def safe_filename(*parts: str) -> str:
     return text[:150].strip(" .-") or "export"
 
 
+def attachment_disposition(filename: str, *, fallback: str) -> str:
+    """The Content-Disposition of an attachment named `filename` (RFC 5987), `fallback` for old clients."""
+    filename, fallback = _visible(filename), _visible(fallback)  # whoever built them
+    return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(filename, safe="")}'
+
+
 def attachment(content: bytes, *, content_type: str, filename: str, fallback: str) -> HttpResponse:
     """`filename` may be Chinese (RFC 5987 filename*); `fallback` is the plain-ASCII name for old clients."""
     response = HttpResponse(content, content_type=content_type)
-    filename, fallback = _visible(filename), _visible(fallback)  # whoever built them
-    response["Content-Disposition"] = (
-        f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(filename, safe="")}'
-    )
+    response["Content-Disposition"] = attachment_disposition(filename, fallback=fallback)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -54,6 +54,23 @@ class Markup(LayoutObject):
         return self.html
 
 
+class EvidenceFiles(LayoutObject):
+    """The indicator's evidence files (templates/assessments/_evidence_files.html), when the page gives
+    `evidence` (assessments/evidence.py `questionnaire_evidence`)."""
+
+    def __init__(self, indicator: Indicator):
+        self.indicator = indicator
+        self.fields: list = []
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        evidence = context.get("evidence")
+        if not evidence:
+            return ""
+        return render_to_string("assessments/_evidence_files.html", {
+            **context.flatten(), "indicator": self.indicator, "key": field_key(self.indicator),
+            "files": evidence["files"].get(self.indicator.pk, [])})
+
+
 def field_key(indicator: Indicator) -> str:
     return "i_" + indicator.code.replace(".", "_")
 
@@ -160,8 +177,8 @@ class StepForm(forms.Form):
                 '{}</button>',
                 indicator.code, _("Clear the answer to %(code)s") % {"code": indicator.code}))] \
                 if indicator.code in self.clearable else []
-            parts.append(Div(f"{key}-level", self._answered_by(indicator), *clear, f"{key}-evidence", f"{key}-rev",
-                             f"{key}-seen", f"{key}-seenev",
+            parts.append(Div(f"{key}-level", self._answered_by(indicator), *clear, f"{key}-evidence",
+                             EvidenceFiles(indicator), f"{key}-rev", f"{key}-seen", f"{key}-seenev",
                              css_class="indicator border-bottom pb-3 mb-3" + hidden, css_id=f"indicator-{key}"))
         heading = Markup(format_html(
             '<p class="text-body-secondary small mb-3">{} {}</p>', _("Guide section"),

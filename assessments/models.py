@@ -211,6 +211,7 @@ class PlanItem(models.Model):
         super().save(*args, **kwargs)
 
 
+from assessments.evidence_models import EvidenceFile  # noqa: E402,F401
 from assessments.inbox_models import Notification, UserLanguage  # noqa: E402,F401
 from assessments.review_models import AnswerReview, Review, ReviewMessage  # noqa: E402,F401
 from assessments.team_models import Assignment, Response  # noqa: E402,F401

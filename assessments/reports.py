@@ -30,6 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from assessments.benchmarks import MIN_PEERS
+from assessments.evidence import results_evidence
+from assessments.evidence_models import EvidenceFile
 from assessments.models import Answer, Assessment, PlanItem, Response
 from assessments.plans import move_rows, plan_progress
 from assessments.report_parts import comparison_rows, report_is_draft, report_issuer
@@ -108,6 +110,8 @@ def report_state_key(*, assessment: Assessment, language: str, result: Assessmen
                           .values_list("indicator_id", "user__username", "level", "not_applicable")),
         "review": review_state(assessment=assessment).digest(),
         "issuer": _issuer_in(language),  # the cover names it
+        "evidence": list(EvidenceFile.objects.filter(assessment=assessment).order_by("pk")
+                         .values_list("pk", "indicator_id", "original_name", "size", "sha256")),
     }
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()
     return f"report:{assessment.pk}:{language}:{hashlib.sha256(encoded).hexdigest()}"
@@ -184,6 +188,7 @@ def report_context(*, assessment: Assessment) -> dict:
         "bias_rows": [{"bias": b, "name": names[b.code]} for b in bias.dimensions] if bias else None,
         "cover_radar": radar_svg(**radar_lines, legend=False, size=COVER_RADAR_SIZE),
         "is_draft": report_is_draft(assessment=assessment, card=card), "issuer": report_issuer(),
+        "evidence_rows": results_evidence(assessment=assessment),
     }
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from assessments import (
     views,
+    views_evidence,
     views_exports,
     views_portfolio,
     views_reports,
@@ -57,4 +58,11 @@ urlpatterns += [
     path("assessments/<int:assessment_id>/review/verify/", views_review.review_verify, name="review_verify"),
     path("inbox/", views_review.inbox_page, name="inbox"),
     path("inbox/read/", views_review.inbox_read, name="inbox_read"),
+    path("assessments/<int:assessment_id>/evidence/<int:indicator_id>/upload/", views_evidence.upload,
+         name="evidence_upload"),
+    path("assessments/<int:assessment_id>/evidence/files/<int:file_id>/", views_evidence.download,
+         name="evidence_download"),
+    path("assessments/<int:assessment_id>/evidence/files/<int:file_id>/delete/", views_evidence.delete,
+         name="evidence_delete"),
+    path("assessments/<int:assessment_id>/evidence.zip", views_evidence.evidence_zip_download, name="evidence_zip"),
 ]

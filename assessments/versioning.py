@@ -226,6 +226,16 @@ def newer_version(*, assessment: Assessment) -> Framework | None:
     return latest if latest is not None and latest.version > assessment.framework.version else None
 
 
+def _move_evidence(*, assessment: Assessment, targets: dict[str, Indicator]) -> None:
+    """Evidence files follow their indicator's code; a file of a removed indicator stays attached to
+    it (listed on the results page, in the report and in the ZIP: no file is lost by a move)."""
+    from assessments.evidence_models import EvidenceFile
+
+    for row in EvidenceFile.objects.filter(assessment=assessment).select_related("indicator"):
+        if row.indicator.code in targets:
+            EvidenceFile.objects.filter(pk=row.pk).update(indicator=targets[row.indicator.code])
+
+
 def move_assessment(*, assessment: Assessment, framework: Framework) -> MoveResult:
     """Move a draft assessment to another published version of its framework: each answer follows
     its indicator code; answers to removed indicators (and "not applicable" where the new version no
@@ -249,6 +259,7 @@ def move_assessment(*, assessment: Assessment, framework: Framework) -> MoveResu
             answer.revision += 1
             answer.save(update_fields=["indicator", "revision", "updated_at"])
             carried.append(code)
+        _move_evidence(assessment=assessment, targets=targets)
         from_version = assessment.framework.version
         known = set(old_codes)
         assessment.framework = framework

@@ -21,6 +21,7 @@ from assessments import access, history, team
 from assessments.answering import Conflict, evidence_digest, save_step
 from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
+from assessments.evidence import questionnaire_evidence, results_evidence
 from assessments.forms import StepForm, field_key
 from assessments.inbox import sent_back
 from assessments.models import Assessment, Comment, PlanItem
@@ -289,6 +290,7 @@ def questionnaire(request, assessment_id: int):
         "next_unanswered_after": outline.next_unanswered(from_step=following),
         "only_unanswered": only_unanswered and request.method != "POST", "filter_query": filter_query,
         "sent_back": sent_back(assessments=[assessment]).get(assessment.pk),
+        "evidence": questionnaire_evidence(assessment=assessment),
     }, status=status)
 
 
@@ -386,6 +388,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
         "plan_form": plan_form or (PlanItemForm(indicators=indicators, current=levels, prefix="plan")
                                    if may_plan else None),
         "plan_has_indicators": bool(indicators), "min_peers": MIN_PEERS,
+        "evidence_rows": results_evidence(assessment=assessment),
         "raise_rows": move_rows(framework, advice.raise_first),
         "next_tier_rows": move_rows(framework, advice.next_tier.moves) if advice.next_tier else [],
         # a one-click plan item: the official as owner, a year from today (both editable afterwards)

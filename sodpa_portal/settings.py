@@ -168,7 +168,7 @@ DEFAULT_FRAMEWORK_CODE = os.environ.get("DEFAULT_FRAMEWORK_CODE") or "sodpa-2023
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -176,6 +176,44 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Evidence files (assessments/evidence.py): a local folder outside every served URL by default, or an
+# S3-compatible bucket (django-storages) when EVIDENCE_S3_BUCKET is set, for several app servers. Files
+# are read only through the access-checked views, never from a public address; docs/deployment.md.
+EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or BASE_DIR / "var" / "evidence"
+EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_MB", default=20) * 1024 * 1024
+EVIDENCE_MAX_ASSESSMENT_BYTES = env_int("EVIDENCE_MAX_ASSESSMENT_MB", default=200) * 1024 * 1024
+EVIDENCE_S3: dict[str, Any] | None = (
+    {
+        "bucket_name": os.environ["EVIDENCE_S3_BUCKET"].strip(),
+        "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+        # keys from EVIDENCE_S3_ACCESS_KEY_ID/…SECRET_ACCESS_KEY, else boto3's own chain (AWS_* variables, roles)
+        "access_key": os.environ.get("EVIDENCE_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("EVIDENCE_S3_PREFIX", "evidence").strip("/"),
+        "addressing_style": os.environ.get("EVIDENCE_S3_ADDRESSING_STYLE") or None,
+        "default_acl": None,  # the bucket's own (private) policy; objects never get a public ACL
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    if os.environ.get("EVIDENCE_S3_BUCKET", "").strip()
+    else None
+)
+STORAGES["evidence"] = (
+    {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": EVIDENCE_S3}
+    if EVIDENCE_S3
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+          "OPTIONS": {"location": EVIDENCE_DIR, "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}}
+)
+# Uploads: every file's bytes are counted as they arrive; one over EVIDENCE_MAX_FILE_BYTES (or a request
+# over the assessment's total) is cut off and skipped, never kept whole, not even in a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "assessments.evidence_uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # The shared cache: what every worker and app server must see alike — peer tables and kept results
 # (default), sign-in and password-reset rate limits (accounts/ratelimit.py) and one PDF render per

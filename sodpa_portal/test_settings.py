@@ -20,6 +20,10 @@ import tempfile  # noqa: E402
 
 CACHES["reports"]["LOCATION"] = tempfile.mkdtemp(prefix="sodpa-test-reports-")  # noqa: F405
 
+# Evidence files go to a throw-away folder (tests/test_evidence.py also runs them on S3 under bin/with-s3).
+STORAGES["evidence"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",  # noqa: F405
+                        "OPTIONS": {"location": tempfile.mkdtemp(prefix="sodpa-test-evidence-")}}
+
 # Tests serve static files from the source folders (no collectstatic, no manifest).
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True

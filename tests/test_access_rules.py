@@ -20,12 +20,17 @@ import json
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from assessments import access, review
-from assessments.models import Answer, Assessment, Assignment, Comment, PlanItem
+from assessments.evidence import attach_evidence
+from assessments.models import Answer, Assessment, Assignment, Comment, EvidenceFile, PlanItem
 from assessments.review_models import AnswerReview, ReviewMessage
+from frameworks.models import Indicator
+from tests.evidence_samples import png_bytes
 from tests.factories import AssessmentFactory, UserFactory
 from tests.helpers import fill, step_post_data
 
@@ -34,12 +39,14 @@ pytestmark = pytest.mark.django_db
 # --- The rule table -------------------------------------------------------------------------------
 
 PLAN = {"plan_add", "plan_edit", "plan_delete"}
+EVIDENCE = {"evidence_upload", "evidence_delete"}
 TEAM = {"team", "invite", "assign", "reassign", "unassign", "consensus"}
 ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", *sorted(PLAN), *sorted(TEAM), "review",
-           "respond")
+           "respond", *sorted(EVIDENCE))
 # What each role in a region may do there ("read_questionnaire": a GET of the questionnaire).
 ROLE_CAN: dict[str | None, set[str]] = {
-    "official": {"see", "read_questionnaire", "create", "answer", "submit", "comment", *PLAN, *TEAM, "respond"},
+    "official": {"see", "read_questionnaire", "create", "answer", "submit", "comment", *PLAN, *TEAM, "respond",
+                 *EVIDENCE},
     "consultant": {"see", "read_questionnaire", "comment", "reopen", "review"},
     "contributor": {"read_questionnaire", "answer"},  # their parts only; all else 404
     # a third-party evaluator: reads and reviews, never comments nor reopens
@@ -91,6 +98,8 @@ URLS: dict[str, str | None] = {
     "plan_add": "plan_add", "plan_edit": "plan_edit", "plan_delete": "plan_delete",
     "team": "team", "team_invite": "invite", "team_assign": "assign", "team_reassign": "reassign",
     "team_unassign": "unassign", "consensus": "consensus",  # GET: "team"
+    "evidence_upload": "evidence_upload", "evidence_delete": "evidence_delete",
+    "evidence_download": "see", "evidence_zip": "see",
     "api_tokens": None,  # the user's own tokens, whatever their regions: tests/test_api.py
     "move_assessment": None,  # officials of the region, drafts only, 404 elsewhere: tests/test_move_edition.py
     "review": "see", "review_start": "review", "review_mark": "review", "review_verify": "review",
@@ -107,11 +116,11 @@ OUTSIDE_THE_TABLE |= {"api_frameworks", "api_framework_version", "api_regions", 
                       "api-root", "api_token_revoke"}
 # The methods each view answers; every other one gets 405.
 POST_ONLY = {"create_assessment", "submit", "reopen", "comment", "report_prepare", *PLAN, "team_invite",
-             "team_assign", "team_reassign", "team_unassign", "review_start",
+             "team_assign", "team_reassign", "team_unassign", *EVIDENCE, "review_start",
              "review_mark", "review_respond", "review_verify", "inbox_read"}
 GET_ONLY = {"team", "dashboard", "portfolio", "portfolio_export_xlsx", "portfolio_export_csv", "portfolio_report_pdf",
             "results", "report_pdf", "report_docx", "report_status", "assessment_export_xlsx", "assessment_export_csv",
-            "region_history", "review", "inbox"}
+            "region_history", "review", "inbox", "evidence_download", "evidence_zip"}
 
 
 def named_patterns(patterns=None):
@@ -152,8 +161,12 @@ def world(sodpa, people):
         reviewer = people["consultant" if relation == "own" else "other_consultant"]
         review.start_review(assessment=submitted, user=reviewer)
         review.query_answer(assessment=submitted, user=reviewer, code="S1.2", comment="规则表质询 S1.2")
+        s1_1 = Indicator.objects.get(subdimension__dimension__framework=sodpa, code="S1.1")
+        evidence = attach_evidence(assessment=draft, indicator=s1_1, name=f"{relation} evidence.png",
+                                   file=ContentFile(png_bytes()), user=None)
         things[relation] = {"region": region, "draft": draft, "submitted": submitted, "plan_item": item,
-                            "part_s": part_s, "part_d": part_d, "helper": helper}
+                            "part_s": part_s, "part_d": part_d, "helper": helper,
+                            "indicator": s1_1, "evidence_file": evidence}
     assessor = UserFactory(username="assessor")
     people["own"].assessors.add(assessor)
     people["assessor"] = assessor
@@ -188,6 +201,8 @@ def predicate(action: str, user, things: dict) -> bool:
         **{team_action: access.can_manage_team(user, draft) for team_action in TEAM},
         "review": access.can_review(user, submitted),
         "respond": access.can_respond_to_review(user, submitted),
+        "evidence_upload": access.can_attach_evidence(user, draft),
+        "evidence_delete": access.can_attach_evidence(user, draft),
     }[action]
 
 
@@ -261,6 +276,14 @@ def perform(action: str, world, things, client: Client):
         response = client.post(reverse("review_respond", args=[submitted.pk]),
                                {"indicator": "S1.2", "text": "规则表的回复"})
         return response, lambda: ReviewMessage.objects.filter(text="规则表的回复").exists()
+    if action == "evidence_upload":
+        response = client.post(reverse("evidence_upload", args=[draft.pk, things["indicator"].pk]),
+                               {"files": [SimpleUploadedFile("规则表证据.png", png_bytes())]})
+        return response, lambda: EvidenceFile.objects.filter(assessment=draft, original_name="规则表证据.png").exists()
+    if action == "evidence_delete":
+        evidence = things["evidence_file"]
+        response = client.post(reverse("evidence_delete", args=[draft.pk, evidence.pk]))
+        return response, lambda: not EvidenceFile.objects.filter(pk=evidence.pk).exists()
     assert action == "plan_delete"
     response = client.post(reverse("plan_delete", args=[draft.pk, item.pk]))
     return response, lambda: not PlanItem.objects.filter(pk=item.pk).exists()
@@ -366,8 +389,29 @@ READS = {
     "consensus": ("consensus", "D1", "GET", "draft", lambda r, t: t["draft"].title in r.content.decode()),
     "review": ("review", "", "GET", "submitted", lambda r, t: t["submitted"].title in r.content.decode()
                and "规则表质询 S1.2" in r.content.decode()),
+    "evidence_download": ("evidence_download", "", "GET", "evidence_file",
+                          lambda r, t: _streamed(r) == t["evidence_file"].file.open("rb").read()),
+    "evidence_zip": ("evidence_zip", "", "GET", "draft",
+                     lambda r, t: f"S1.1/{t['evidence_file'].original_name}" in _zip_names(r)),
 }
 READ_ACTION = {"questionnaire": "read_questionnaire", "team": "team", "consensus": "team"}
+
+
+def _streamed(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def _zip_names(response) -> list[str]:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(_streamed(response))).namelist()
+
+
+def _read_args(things, about: str) -> list[int]:
+    """The URL's arguments: the object's id, and for a file its assessment's id first."""
+    if about == "evidence_file":
+        return [things["draft"].pk, things["evidence_file"].pk]
+    return [things[about].pk]
 
 
 @pytest.mark.parametrize("label", sorted(READS))
@@ -378,7 +422,7 @@ def test_each_page_and_file_is_shown_exactly_when_the_table_allows_it(world, lab
     for relation in RELATIONS:
         things = world[relation]
         url = reverse(name, args=[things[about].pk, query]) if name == "consensus" else (
-            reverse(name, args=[things[about].pk]) + query)
+            reverse(name, args=_read_args(things, about)) + query)
         for persona in PERSONAS:
             client = client_for(world, persona)
             response = client.post(url) if method == "POST" else client.get(url)
@@ -420,16 +464,19 @@ def test_wrong_methods_are_refused_and_change_nothing(world):
             "plan_edit": [things["draft"].pk, things["plan_item"].pk],
             "plan_delete": [things["draft"].pk, things["plan_item"].pk],
             "team_reassign": [things["draft"].pk, things["part_s"].pk],
-            "team_unassign": [things["draft"].pk, things["part_d"].pk]}
+            "team_unassign": [things["draft"].pk, things["part_d"].pk],
+            "evidence_upload": [things["draft"].pk, things["indicator"].pk],
+            "evidence_delete": [things["draft"].pk, things["evidence_file"].pk],
+            "evidence_download": [things["draft"].pk, things["evidence_file"].pk]}
     before = (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
-              list(Assessment.objects.values_list("status", flat=True)))
+              list(Assessment.objects.values_list("status", flat=True)), EvidenceFile.objects.count())
     for name in POST_ONLY | GET_ONLY:
         url = reverse(name, args=args.get(name, [] if name.startswith(("dashboard", "portfolio", "inbox"))
                                           else [things["draft"].pk]))
         response = client.get(url) if name in POST_ONLY else client.post(url)
         assert response.status_code == 405, name
     assert before == (Assessment.objects.count(), Comment.objects.count(), PlanItem.objects.count(),
-                      list(Assessment.objects.values_list("status", flat=True)))
+                      list(Assessment.objects.values_list("status", flat=True)), EvidenceFile.objects.count())
 
 
 def test_a_post_without_the_csrf_token_is_refused(world):

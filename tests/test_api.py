@@ -175,7 +175,16 @@ def test_region_assessments_newest_first_with_completion_and_score(world):
 
 
 def test_assessment_detail_with_answers_in_questionnaire_order(world):
+    from django.core.files.base import ContentFile
+
+    from assessments.evidence import attach_evidence
+    from frameworks.models import Indicator
+    from tests.evidence_samples import png_bytes
+
     draft = world["draft"]
+    s1_1 = Indicator.objects.get(subdimension__dimension__framework=draft.framework, code="S1.1")
+    png = png_bytes()
+    attach_evidence(assessment=draft, indicator=s1_1, name="规划图.png", file=ContentFile(png), user=world["official"])
     draft.refresh_from_db()
     assert get_json(f"/api/assessments/{draft.pk}", world["official"]) == as_json({
         "id": draft.pk, "region": region_json(world["own"]), "title": "Own draft", "status": "draft",
@@ -184,11 +193,12 @@ def test_assessment_detail_with_answers_in_questionnaire_order(world):
         "review": {"status": "not_reviewed", "reviewer": None, "verified_at": None},
         "answers": [
             {"indicator": "S1.1", "level": 3, "na": False, "evidence": "《园区数字孪生规划（2024—2026）》",
-             "answered_by": None, "review": None, "responses": []},
+             "answered_by": None, "review": None, "responses": [],
+             "files": [{"name": "规划图.png", "size": len(png), "sha256": hashlib.sha256(png).hexdigest()}]},
             {"indicator": "S4.1", "level": None, "na": True, "evidence": "", "answered_by": None, "review": None,
-             "responses": []},
+             "responses": [], "files": []},
             {"indicator": "D1.1", "level": 4, "na": False, "evidence": "", "answered_by": None, "review": None,
-             "responses": []},
+             "responses": [], "files": []},
         ],
     })
 

@@ -113,6 +113,19 @@ def test_official_has_one_region_with_a_draft_and_submitted_assessments(framewor
     assert statuses.count("draft") == 1
     assert statuses.count("submitted") >= 1
     assert Region.objects.filter(officials=official).count() == 1
+    # the latest submitted assessment has a few small, real evidence files (checked by content)
+    from assessments.evidence import check_file
+    from assessments.models import EvidenceFile
+
+    latest = regions[0].assessments.filter(status="submitted").order_by("-submitted_at").first()
+    files = list(EvidenceFile.objects.filter(assessment=latest).select_related("indicator"))
+    assert sorted((f.indicator.code, f.content_type) for f in files) == [
+        ("D1.1", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("P1.1", "image/png"), ("S1.1", "application/pdf")]
+    for row in files:
+        with row.file.open("rb") as stored:
+            checked = check_file(name=row.original_name, file=stored)
+        assert (checked.sha256, checked.size) == (row.sha256, row.size) and row.size < 20_000
 
 
 @pytest.mark.django_db
@@ -144,12 +157,14 @@ def test_submitted_demo_assessments_are_complete_and_scored(framework):
 @override_settings(DEBUG=True)
 def test_running_twice_creates_no_duplicates(framework):
     seed()
+    from assessments.models import EvidenceFile
+
     before = (User.objects.count(), Region.objects.count(), Assessment.objects.count(),
-              Answer.objects.count())
+              Answer.objects.count(), EvidenceFile.objects.count())
     output = seed()
     assert "Demo data ready (0 new regions)" in output
     assert (User.objects.count(), Region.objects.count(), Assessment.objects.count(),
-            Answer.objects.count()) == before
+            Answer.objects.count(), EvidenceFile.objects.count()) == before
     from assessments.models import Assignment, Response
 
     assert (Assignment.objects.count(), Response.objects.count()) == (4, 6)

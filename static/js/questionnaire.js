@@ -89,6 +89,11 @@
       window.setTimeout(function () { b.disabled = true; }, 0);
     });
   });
+  // Attaching or deleting an evidence file (forms marked data-keeps-draft) leaves the page without
+  // saving the step: the kept copy brings the input back on the page that follows.
+  document.addEventListener("submit", function (event) {
+    if (event.target !== form && event.target.hasAttribute("data-keeps-draft")) { submitting = true; }
+  });
   window.addEventListener("beforeunload", function (event) {
     if (dirty && !submitting) { event.preventDefault(); event.returnValue = ""; }
   });

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import review
+from assessments.demo_evidence import attach_demo_evidence
 from assessments.models import Answer, Assessment, PlanItem, Region
 from assessments.results import advice_for
 from assessments.review_models import Review
@@ -110,6 +111,7 @@ class Command(BaseCommand):
             self._plan(users["official"])
             self._team(users["official"], framework)
             self._review(users)
+            attach_demo_evidence(official=users["official"])
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready ({created} new regions). Sign in at http://127.0.0.1:8000/accounts/login/"
         ))
