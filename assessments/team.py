@@ -260,11 +260,23 @@ def assign(*, assessment: Assessment, user, part: str, independent: bool, by, fr
     _check_contributor(assessment, user)
     assignment, created = Assignment.objects.get_or_create(
         assessment=assessment, user=user, part=part, defaults={"independent": independent, "assigned_by": by})
-    if not created and assignment.independent != independent:
+    changed = not created and assignment.independent != independent
+    if changed:
         assignment.independent = independent
         assignment.assigned_by = by
         assignment.save(update_fields=["independent", "assigned_by"])
+    if created or changed:
+        _tell_assigned(assignment=assignment, by=by)
     return assignment
+
+
+def _tell_assigned(*, assignment: Assignment, by) -> None:
+    """The contributor's inbox (and mail) says which part is theirs, and who gave it."""
+    from assessments.inbox import notify
+
+    part = assignment.part  # the text is rendered in the reader's language, so only the code is kept
+    notify(users=[assignment.user], kind="assignment", assessment=assignment.assessment, exclude=by,
+           params={"who": (by.get_full_name() or by.get_username()) if by else "", "parts": part})
 
 
 def reassign(*, assignment: Assignment, to_user, by) -> Assignment:
@@ -276,6 +288,7 @@ def reassign(*, assignment: Assignment, to_user, by) -> Assignment:
                         % {"name": to_user.get_username(), "part": assignment.part})
     assignment.user, assignment.assigned_by, assignment.assigned_at = to_user, by, timezone.now()
     assignment.save(update_fields=["user", "assigned_by", "assigned_at"])
+    _tell_assigned(assignment=assignment, by=by)
     return assignment
 
 

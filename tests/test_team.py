@@ -230,3 +230,16 @@ def test_the_team_page_query_count_does_not_grow_with_assignments(crew, django_a
         page = official.get(url)
     assert len(page.context["part_rows"]) == 6
     assert len(few) == 18  # session, user, roles with the assessment, questionnaire, assignments, answers, inbox badge…
+
+
+def test_an_assignment_reaches_the_contributors_inbox(crew):
+    from assessments.inbox_models import Notification
+
+    draft, helper = crew["draft"], crew["strategy"]
+    before = Notification.objects.filter(user=helper).count()
+    team.assign(assessment=draft, user=helper, part="P", independent=False, by=crew["official"],
+                framework=crew["framework"])
+    team.assign(assessment=draft, user=helper, part="P", independent=False, by=crew["official"],
+                framework=crew["framework"])  # the same again: nothing new to say
+    notes = list(Notification.objects.filter(user=helper).order_by("pk"))[before:]
+    assert [(n.kind, n.params["parts"], n.assessment_id) for n in notes] == [("assignment", "P", draft.pk)]
