@@ -127,7 +127,7 @@ def _mean(totals: np.ndarray, weight_totals: np.ndarray) -> np.ndarray:
 def _mean_of_present(values: np.ndarray, membership: np.ndarray) -> np.ndarray:
     """Weighted means of the values that exist (not NaN), by the membership's weights."""
     present = ~np.isnan(values)
-    return _mean(np.where(present, values, 0.0) @ membership, present @ membership)
+    return _mean(np.where(present, values, 0.0) @ membership, present.astype(float) @ membership)
 
 
 def score_matrix(*, spec: FrameworkSpec, levels: np.ndarray, answered: np.ndarray,
@@ -146,7 +146,7 @@ def score_matrix(*, spec: FrameworkSpec, levels: np.ndarray, answered: np.ndarra
     by_subdimension = _membership(sub_sizes, weights)
     present = ~np.isnan(levels)
     sub_totals = np.where(present, levels, 0.0) @ (by_subdimension * (100 / MAX_LEVEL))
-    sub_weights = present @ by_subdimension
+    sub_weights = present.astype(float) @ by_subdimension  # BLAS (a bool operand is not)
     subdimensions = _mean(sub_totals, sub_weights)
     if spec.aggregation == AGGREGATE_SUBDIMENSIONS:
         sub_weight = np.array([sub.weight for dim in spec.dimensions for sub in dim.subdimensions], dtype=float)
@@ -173,21 +173,25 @@ def answer_matrix(*, width: int, assessment: np.ndarray, position: np.ndarray, l
         change = np.empty(len(assessment), dtype=bool)
         change[0] = True
         np.not_equal(assessment[1:], assessment[:-1], out=change[1:])
-        rows = np.cumsum(change, dtype=np.intp) - 1
+        rows = np.cumsum(change, dtype=np.int32) - 1
         ids = assessment[change]
     else:
         rows, ids = pd.factorize(assessment)
         ids = np.asarray(ids)
+    index = np.int32 if len(ids) * width < 2**31 else np.int64
+    level = np.asarray(level, dtype=float)
     not_applicable = np.asarray(not_applicable, dtype=bool)
-    value = np.where(not_applicable, np.nan, np.asarray(level, dtype=float))
-    cells = rows * width + position
+    cells = rows.astype(index, copy=False) * index(width) + position.astype(index, copy=False)
     if not (position >= 0).all():  # answers of another version's indicators drop out
         known = position >= 0
-        cells, value, not_applicable = cells[known], value[known], not_applicable[known]
+        cells, level, not_applicable = cells[known], level[known], not_applicable[known]
     levels = np.full(len(ids) * width, np.nan)
-    levels[cells] = value
-    answered = np.zeros(len(ids) * width, dtype=bool)
-    answered[cells] = ~np.isnan(value) | not_applicable
+    levels[cells] = level
+    # N/A: answered, without a level (a few percent of the rows: set after the one pass over all)
+    not_applicable_cells = cells[not_applicable] if not_applicable.any() else cells[:0]
+    levels[not_applicable_cells] = np.nan
+    answered = ~np.isnan(levels)
+    answered[not_applicable_cells] = True
     return ids, levels.reshape(len(ids), width), answered.reshape(len(ids), width)
 
 
@@ -198,7 +202,7 @@ def score_rows(*, spec: FrameworkSpec, indicator_ids: Sequence[int], assessment:
     indicator = np.asarray(indicator, dtype=np.int64)
     known_ids = np.asarray(indicator_ids, dtype=np.int64)
     # ids are primary keys (≥ 1): a table from id to column, -1 for ids of other versions
-    lookup = np.full(int(max(known_ids.max(initial=0), indicator.max(initial=0))) + 1, -1, dtype=np.intp)
+    lookup = np.full(int(max(known_ids.max(initial=0), indicator.max(initial=0))) + 1, -1, dtype=np.int32)
     lookup[known_ids] = np.arange(len(known_ids))
     position = lookup[indicator]
     ids, levels, answered = answer_matrix(width=len(spec.indicators), assessment=assessment, position=position,
