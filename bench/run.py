@@ -505,18 +505,17 @@ def main() -> None:
             failed = True
     (work / "raw.json").write_text(json.dumps(raw, indent=1))
     figs = figures(plan, raw)
-    for fig in figs:
-        print(fig.json(), flush=True)
-    print()
-    print(f"SODPA Portal benchmarks ({'QUICK=1' if plan.quick else 'full'}), {time.strftime('%Y-%m-%d %H:%M')}, "
-          f"{time.monotonic() - started:.0f} s; {machine()}")
-    print(table(figs))
-    for fig in figs:
-        if fig.note:
-            print(f"{fig.name}: {fig.note}")
     missed = [fig.name for fig in figs if fig.met is False]
-    print(f"targets met: {sum(1 for f in figs if f.met)} of {sum(1 for f in figs if f.met is not None)}"
-          + (f"; missed: {', '.join(missed)}" if missed else ""))
+    lines = [fig.json() for fig in figs] + [
+        "", f"SODPA Portal benchmarks ({'QUICK=1' if plan.quick else 'full'}), {time.strftime('%Y-%m-%d %H:%M')}, "
+            f"{time.monotonic() - started:.0f} s; {machine()}",
+        table(figs), *(f"{fig.name}: {fig.note}" for fig in figs if fig.note),
+        f"targets met: {sum(1 for f in figs if f.met)} of {sum(1 for f in figs if f.met is not None)}"
+        + (f"; missed: {', '.join(missed)}" if missed else "")]
+    # the same text in the run's folder (var/bench/last/results.txt), ready for docs/benchmarks.md
+    (work / "results.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines[:len(figs)]), flush=True)
+    print("\n".join(lines[len(figs):]))
     last = VAR / "last"
     if last.is_symlink() or last.exists():
         last.unlink()
