@@ -106,7 +106,9 @@ class BatchScores:
 
 def _nullable(values: np.ndarray) -> list:
     """`values.tolist()` with None for NaN."""
-    return np.where(np.isnan(values), None, values).tolist()
+    cells = values.astype(object)
+    cells[np.isnan(values)] = None
+    return cells.tolist()
 
 
 def _membership(sizes: Sequence[int], weights: np.ndarray) -> np.ndarray:
@@ -178,10 +180,10 @@ def answer_matrix(*, width: int, assessment: np.ndarray, position: np.ndarray, l
     else:
         rows, ids = pd.factorize(assessment)
         ids = np.asarray(ids)
-    index = np.int32 if len(ids) * width < 2**31 else np.int64
+    index: type[np.signedinteger] = np.int32 if len(ids) * width < 2**31 else np.int64
     level = np.asarray(level, dtype=float)
     not_applicable = np.asarray(not_applicable, dtype=bool)
-    cells = rows.astype(index, copy=False) * index(width) + position.astype(index, copy=False)
+    cells = np.asarray(rows, dtype=index) * width + np.asarray(position, dtype=index)
     if not (position >= 0).all():  # answers of another version's indicators drop out
         known = position >= 0
         cells, level, not_applicable = cells[known], level[known], not_applicable[known]
