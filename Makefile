@@ -86,8 +86,11 @@ test test-sqlite test-postgres test-redis test-s3: export HYPOTHESIS_PROFILE = c
 
 test: setup-test lint test-sqlite test-postgres test-redis test-s3
 
+# The SQLite run on both cores with pytest-xdist (TEST_WORKERS=1 runs it in one process); tests/conftest.py
+# keeps the workers apart (databases, report caches, render servers, Hypothesis examples).
+TEST_WORKERS ?= 2
 test-sqlite: setup-test
-	bin/run-pytest
+	bin/run-pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS))
 
 # PostgreSQL runs only what depends on the database engine (tests marked `postgres`); SQLite runs everything.
 test-postgres: setup-test

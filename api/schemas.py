@@ -98,6 +98,8 @@ class TiersDoc(Schema):
 class TierAdviceDoc(Schema):
     tier: TierCode
     guide_section: str
+    focus: list[str] = Field(default=[], description="strategies: the dimension codes 七(一) stresses for the tier "
+                                                     "(they break ties between weak areas of equal gain)")
     title: LocalizedText
     body: LocalizedText
 
@@ -135,6 +137,7 @@ class EcosystemDoc(Schema):
 class CaseDoc(Schema):
     number: int
     guide_section: str
+    city_type: CityTypeCode | None = Field(default=None, description="the city type the guide places the case in")
     title: LocalizedText
     summary: LocalizedText
     subdimensions: list[str]

@@ -1,12 +1,14 @@
 """Reusable querysets with their prefetching, so every page runs a constant number of queries."""
 
+import numpy as np
 import pandas as pd
 from django.db.models import Prefetch
 
+from assessments.batch_scores import score_rows
 from assessments.models import Answer, Assessment, Region
-from assessments.scoring import DimensionScore, ScoreCard, score_batch
+from assessments.scoring import ScoreCard, score_answers, score_batch
 from frameworks.models import Framework
-from frameworks.spec import FrameworkSpec, framework_spec
+from frameworks.spec import framework_spec
 
 
 def framework_with_questionnaire(framework_id: int) -> Framework:
@@ -64,40 +66,17 @@ def frameworks_by_id(framework_ids) -> dict[int, Framework]:
     }
 
 
-def _number(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
-
-
-def _tier(value) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _card_from_batch(spec: FrameworkSpec, row) -> ScoreCard:
-    """A ScoreCard from one row of `score_batch` (None: an assessment without any answer)."""
-    total = len(spec.indicators)
-    dimensions = tuple(
-        DimensionScore(
-            code=dim.code,
-            score=_number(row[dim.code]) if row is not None else None,
-            tier=_tier(row[f"{dim.code}_tier"]) if row is not None else None,
-            subdimensions=tuple((sub.code, _number(row[sub.code]) if row is not None else None)
-                                for sub in dim.subdimensions),
-        )
-        for dim in spec.dimensions
-    )
-    return ScoreCard(
-        framework=spec.code, version=spec.version,
-        answered=round(float(row["completion"]) * total) if row is not None else 0, total=total,
-        overall=_number(row["overall"]) if row is not None else None,
-        overall_tier=_tier(row["overall_tier"]) if row is not None else None,
-        dimensions=dimensions, tier_advanced=spec.tier_advanced, tier_intermediate=spec.tier_intermediate,
-    )
+def indicator_ids(framework: Framework) -> list[int]:
+    """The framework's indicator ids in its spec's order (`framework_spec` walks the same prefetch)."""
+    return [ind.pk for dim in framework.dimensions.all() for sub in dim.subdimensions.all()
+            for ind in sub.indicators.all()]
 
 
 def batch_scorecards(assessments, *, frameworks: dict[int, Framework] | None = None) -> dict[int, ScoreCard]:
     """Full ScoreCards (overall, dimension and sub-dimension scores and tiers) of many assessments by
-    the pandas batch path: one answers query and one `score_batch` per framework version, whatever
-    the number of assessments. `frameworks`: from `frameworks_by_id`, when the caller has them."""
+    the NumPy batch path (`assessments.batch_scores.score_rows`): one answers query, read as integer
+    columns ordered by assessment, and one matrix per framework version, whatever the number of
+    assessments. `frameworks`: from `frameworks_by_id`, when the caller has them."""
     assessments = list(assessments)
     if not assessments:
         return {}
@@ -106,16 +85,17 @@ def batch_scorecards(assessments, *, frameworks: dict[int, Framework] | None = N
     by_framework: dict[int, list[int]] = {}
     for assessment in assessments:
         by_framework.setdefault(assessment.framework_id, []).append(assessment.pk)
-    rows = Answer.objects.filter(assessment_id__in=[a.pk for a in assessments]).values_list(
-        "assessment_id", "indicator__code", "level", "not_applicable")
-    frame = pd.DataFrame(list(rows), columns=["assessment", "indicator", "level", "not_applicable"])
-    frame["level"] = frame["level"].astype(float)
+    rows = list(Answer.objects.filter(assessment_id__in=[a.pk for a in assessments]).order_by("assessment_id")
+                .values_list("assessment_id", "indicator_id", "level", "not_applicable"))
+    columns = np.array([(a, i, np.nan if level is None else level, na) for a, i, level, na in rows],
+                       dtype=float).reshape(-1, 4)
     cards = {}
     for framework_id, ids in by_framework.items():
         spec = framework_spec(framework=frameworks[framework_id])
-        part = frame[frame["assessment"].isin(ids)]
-        scored = score_batch(spec=spec, answers=part) if len(part) else None
-        for assessment_id in ids:
-            row = scored.loc[assessment_id] if scored is not None and assessment_id in scored.index else None
-            cards[assessment_id] = _card_from_batch(spec, row)
+        part = columns[np.isin(columns[:, 0], ids)]
+        scored = score_rows(spec=spec, indicator_ids=indicator_ids(frameworks[framework_id]),
+                            assessment=part[:, 0].astype(np.int64), indicator=part[:, 1].astype(np.int64),
+                            level=part[:, 2], not_applicable=part[:, 3].astype(bool)).cards()
+        for assessment_id in ids:  # an assessment without any answer row: an empty card
+            cards[assessment_id] = scored.get(assessment_id) or score_answers(spec=spec, answers={})
     return cards

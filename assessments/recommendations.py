@@ -35,10 +35,6 @@ WEAKEST_COUNT = 3
 STRONGEST_COUNT = 3
 SCENE_STEPS = {TIER_BASIC: "single_entry", "intermediate": "building_block", TIER_ADVANCED: "benchmark"}
 TIER_RANK = {tier.value: tier.rank for tier in Tier}
-# 七(一): where each tier's strategy puts the weight, used only to break ties between weak areas of
-# equal gain (basic: copy proven applications, A; intermediate: strategy, talent, institutions and
-# operations, S and O; advanced: the platform, data fusion and twins, P and D).
-TIER_FOCUS = {TIER_BASIC: ("A",), "intermediate": ("S", "O"), TIER_ADVANCED: ("P", "D")}
 NAMED_CITY_TYPES = (CityType.PORT, CityType.INDUSTRIAL, CityType.TOURISM)
 
 
@@ -49,6 +45,13 @@ class RuleSet:
     feature_scenes: tuple[FeatureScene, ...]
     ecosystem: tuple[EcosystemAdvice, ...]
     subdimensions: tuple[SubDimension, ...]  # with their cases prefetched
+
+    def focus(self, tier: str | None) -> tuple[str, ...]:
+        """七(一): the dimensions the tier's strategy stresses (rule data of the version: `focus` of its
+        strategy), used only to break ties between weak areas of equal gain."""
+        strategy = next((a for a in self.tier_advice if a.kind == TierAdvice.Kind.STRATEGY and a.tier == tier), None)
+        focus = strategy.focus if strategy else None
+        return tuple(code for code in focus if isinstance(code, str)) if isinstance(focus, list) else ()
 
     @property
     def has_prerequisites(self) -> bool:
@@ -208,11 +211,11 @@ def _feature_scenes(rules: RuleSet, city_type: str) -> tuple[FeatureSceneAdvice,
 
 
 def _weak_areas(ranked: list[RankedSubDimension], weak: tuple[str, ...], gains: dict[str, float],
-                tier: str | None) -> list[RankedSubDimension]:
+                focus: tuple[str, ...]) -> list[RankedSubDimension]:
     """The sub-dimensions to work on, among those below advanced: first those of the weak
     dimensions, then basic ones elsewhere (then any other), each group by the largest overall gain a
-    one-level move in it gives; ties: the tier's focus (七(一)), the lower score, questionnaire order."""
-    focus = TIER_FOCUS.get(tier or "", ())
+    one-level move in it gives; ties: the tier's focus (七(一), `RuleSet.focus`), the lower score,
+    questionnaire order."""
     order = {item.subdimension.code: position for position, item in enumerate(ranked)}
 
     def key(item: RankedSubDimension) -> tuple:
@@ -224,18 +227,25 @@ def _weak_areas(ranked: list[RankedSubDimension], weak: tuple[str, ...], gains: 
     return sorted((item for item in ranked if item.tier != TIER_ADVANCED), key=key)[:WEAKEST_COUNT]
 
 
+def _by_relevance(cases, weak_codes: set[str], city_type: str) -> tuple[Case, ...]:
+    """A weak sub-dimension's cases by relevance to the region: those that show more of its weak
+    sub-dimensions first, then those of its own city type, then those the guide places in no city
+    type, then those of another type; then by number."""
+    def key(case: Case) -> tuple:
+        own = 0 if case.city_type == city_type else 1 if not case.city_type else 2
+        return (-len(weak_codes & {s.code for s in case.subdimensions.all()}), own, case.number)
+
+    return tuple(sorted(cases, key=key))
+
+
 def _cases(areas: list[WeakAreaAdvice]) -> tuple[CaseAdvice, ...]:
-    """Each weak sub-dimension's cases, in weak-area order; within one, the cases that show more of
-    the region's weak sub-dimensions first, then by number. A weak sub-dimension without a case
-    gets an explicit entry without one (the guide gives none)."""
-    weak_codes = {area.subdimension.code for area in areas}
+    """Each weak sub-dimension's cases, in weak-area order, each area's already by relevance. A weak
+    sub-dimension without a case gets an explicit entry without one (the guide gives none)."""
     cases = []
     for area in areas:
         if not area.cases:
             cases.append(CaseAdvice(case=None, subdimension=area.subdimension.code))
-        for case in sorted(area.cases, key=lambda c: (-len(weak_codes & {s.code for s in c.subdimensions.all()}),
-                                                      c.number)):
-            cases.append(CaseAdvice(case=case, subdimension=area.subdimension.code))
+        cases += [CaseAdvice(case=case, subdimension=area.subdimension.code) for case in area.cases]
     return tuple(cases)
 
 
@@ -253,10 +263,12 @@ def derive_recommendations(*, card: ScoreCard, rules: RuleSet, city_type: str, s
     gains: dict[str, float] = {}
     for move in moves:  # largest first, so the first one of a sub-dimension is its best
         gains.setdefault(subdimension_of[move.indicator], move.overall_gain)
+    chosen = _weak_areas(ranked, weak, gains, rules.focus(card.overall_tier))
+    weak_codes = {item.subdimension.code for item in chosen}
     areas = [WeakAreaAdvice(subdimension=item.subdimension, score=item.score, tier=item.tier,
-                            cases=tuple(sorted(item.subdimension.cases.all(), key=lambda c: c.number)),
+                            cases=_by_relevance(item.subdimension.cases.all(), weak_codes, city_type),
                             gain=gains.get(item.subdimension.code, 0.0))
-             for item in _weak_areas(ranked, weak, gains, card.overall_tier)]
+             for item in chosen]
     strengths = sorted(ranked, key=lambda item: -item.score)[:STRONGEST_COUNT]
     step = scene_step(card=card, rules=rules)
     return Recommendations(

@@ -13,8 +13,8 @@ Pure functions, no I/O. The rules (../shared/BRIEF.md, issue 2):
 - tier from the framework thresholds, the boundary value belonging to the higher tier;
 - completion = answered (including "na") / all indicators.
 
-`score_answers` scores one assessment in plain Python; `score_batch` scores many at once with
-pandas and gives the same numbers.
+`score_answers` scores one assessment in plain Python; `score_batch` scores many at once (NumPy
+matrix products, `assessments.batch_scores`) and gives the same numbers.
 """
 
 import math
@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
-import numpy as np
 import pandas as pd
 
+from assessments.batch_scores import BOUNDARY_TOLERANCE, answer_matrix, score_matrix
 from frameworks.enums import Tier
 from frameworks.spec import AGGREGATE_SUBDIMENSIONS, DimensionSpec, FrameworkSpec
 
@@ -35,9 +35,6 @@ TIER_ADVANCED = Tier.ADVANCED.value
 TIER_INTERMEDIATE = Tier.INTERMEDIATE.value
 TIER_BASIC = Tier.BASIC.value
 
-# Weighted means of floats can land a hair below a threshold they equal exactly
-# (e.g. 69.99999999999999 for 70): within this tolerance the value counts as on the boundary.
-BOUNDARY_TOLERANCE = 1e-9
 
 
 def indicator_score(level: int) -> float:
@@ -190,69 +187,6 @@ def score_answers(*, spec: FrameworkSpec, answers: Mapping[str, AnswerValue]) ->
     )
 
 
-def _indicator_table(spec: FrameworkSpec) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "indicator": indicator.code,
-                "subdimension": sub.code,
-                "dimension": dim.code,
-                "weight": indicator.weight,
-            }
-            for dim in spec.dimensions
-            for sub in dim.subdimensions
-            for indicator in sub.indicators
-        ]
-    )
-
-
-_TIER_NAMES = np.array([None, TIER_BASIC, TIER_INTERMEDIATE, TIER_ADVANCED], dtype=object)
-
-
-def _tiers(scores: pd.Series, spec: FrameworkSpec) -> pd.Series:
-    values = scores.to_numpy(dtype=float)
-    # 0 no score (NaN compares False), 1 basic, 2 intermediate, 3 advanced; the names taken by
-    # position (np.select on the name strings took 4× longer, docs/benchmarks.md).
-    codes = np.where(values >= spec.tier_advanced - BOUNDARY_TOLERANCE, 3,
-                     np.where(values >= spec.tier_intermediate - BOUNDARY_TOLERANCE, 2,
-                              np.where(np.isnan(values), 0, 1)))
-    return pd.Series(_TIER_NAMES[codes], index=scores.index, dtype=object)
-
-
-def _grouped_mean(rows: np.ndarray, groups: np.ndarray, weight: np.ndarray, weighted: np.ndarray,
-                  index: pd.Index, codes: list[str]) -> pd.DataFrame:
-    """Weighted mean of indicator scores per (assessment, group), wide: one column per code.
-    `rows` and `groups` are integer positions (assessment in `index`, group in `codes`) of each
-    scored answer; np.bincount sums each cell, NaN where a cell has no scored answer."""
-    width = len(codes)
-    cells = rows * width + groups
-    size = len(index) * width
-    sums = np.bincount(cells, weights=weighted, minlength=size).reshape(len(index), width)
-    weights = np.bincount(cells, weights=weight, minlength=size).reshape(len(index), width)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(weights > 0, sums / weights, np.nan).clip(0, 100)
-    return pd.DataFrame(means, index=index, columns=codes)
-
-
-def _dimensions_from_subdimensions(by_subdimension: pd.DataFrame, spec: FrameworkSpec) -> pd.DataFrame:
-    """Version 2: each dimension the weighted mean of its sub-dimension scores that exist."""
-    columns = {}
-    for dimension in spec.dimensions:
-        codes = [sub.code for sub in dimension.subdimensions]
-        scores = by_subdimension[codes].to_numpy(dtype=float)
-        weights = np.array([sub.weight for sub in dimension.subdimensions], dtype=float)
-        present = ~np.isnan(scores)
-        weight_total = (present * weights).sum(axis=1)
-        total = (np.nan_to_num(scores) * weights).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(weight_total > 0, total / weight_total, np.nan)
-        # as _weighted_mean: within the smallest and largest sub-dimension score
-        low = np.where(present, scores, np.inf).min(axis=1)
-        high = np.where(present, scores, -np.inf).max(axis=1)
-        columns[dimension.code] = np.where(weight_total > 0, np.clip(mean, low, high), np.nan)
-    return pd.DataFrame(columns, index=by_subdimension.index)
-
-
 NA_SHARE_FLAG = 1 / 3  # a dimension that lost more than this share of its weight to N/A is marked
 
 
@@ -278,47 +212,17 @@ def _na_share(dimension: DimensionSpec, answers: Mapping[str, AnswerValue], aggr
 def score_batch(*, spec: FrameworkSpec, answers: pd.DataFrame) -> pd.DataFrame:
     """Score many assessments at once, vectorised.
 
-    `answers` has one row per given answer with columns `assessment`, `indicator`, `level`
+    `answers` has one row per given answer with columns `assessment`, `indicator` (code), `level`
     (0–4, NaN when "not applicable") and `not_applicable` (bool). Unanswered indicators have no
     row. Returns one row per assessment (indexed by it) with `completion`, `overall`,
     `overall_tier`, one column per dimension code and `<code>_tier`, and one per sub-dimension code;
     missing scores are NaN. Validation is the caller's: the batch path trusts its input.
+    The dense matrix and its products: `assessments.batch_scores` (callers holding indicator ids use
+    `score_rows` there, with no code strings to look up).
     """
-    # Integer codes instead of merging and grouping on the code strings (6× faster on 100,000
-    # assessments, docs/benchmarks.md): each answer's indicator position in the framework (-1 for
-    # codes it does not have, which drop out) and its assessment's position in the result.
-    indicators = _indicator_table(spec)
-    position = pd.Index(indicators["indicator"]).get_indexer(answers["indicator"])
-    rows, assessments = pd.factorize(answers["assessment"])
-    assessments = pd.Index(assessments, name="assessment")
-    level = answers["level"].astype(float).to_numpy()
-    not_applicable = answers["not_applicable"].astype(bool).to_numpy()
-    given = (position >= 0) & (~np.isnan(level) | not_applicable)
-    completion = np.bincount(rows[given], minlength=len(assessments)) / len(indicators)
-
-    scored = given & ~not_applicable
-    rows, position = rows[scored], position[scored]
-    weight = indicators["weight"].to_numpy(dtype=float)[position]
-    weighted = weight * level[scored] / MAX_LEVEL * 100
-    dimension_codes = [dim.code for dim in spec.dimensions]
-    subdimension_codes = [sub.code for dim in spec.dimensions for sub in dim.subdimensions]
-    dimension_of = pd.Index(dimension_codes).get_indexer(indicators["dimension"])[position]
-    subdimension_of = pd.Index(subdimension_codes).get_indexer(indicators["subdimension"])[position]
-    by_subdimension = _grouped_mean(rows, subdimension_of, weight, weighted, assessments, subdimension_codes)
-    if spec.aggregation == AGGREGATE_SUBDIMENSIONS:
-        by_dimension = _dimensions_from_subdimensions(by_subdimension, spec)
-    else:
-        by_dimension = _grouped_mean(rows, dimension_of, weight, weighted, assessments, dimension_codes)
-
-    dimension_weights = pd.Series({dim.code: dim.weight for dim in spec.dimensions})
-    present_weights = by_dimension.notna().mul(dimension_weights, axis="columns")
-    weight_total = present_weights.sum(axis="columns")
-    overall = by_dimension.fillna(0).mul(dimension_weights, axis="columns").sum(axis="columns")
-    overall = (overall / weight_total).where(weight_total > 0).clip(0, 100)
-
-    result = pd.DataFrame({"completion": completion, "overall": overall}, index=assessments)
-    result["overall_tier"] = _tiers(result["overall"], spec)
-    for code in dimension_codes:
-        result[code] = by_dimension[code]
-        result[f"{code}_tier"] = _tiers(by_dimension[code], spec)
-    return pd.concat([result, by_subdimension], axis="columns")
+    position = pd.Index([ind.code for ind in spec.indicators]).get_indexer(answers["indicator"])
+    ids, levels, answered = answer_matrix(
+        width=len(spec.indicators), assessment=answers["assessment"].to_numpy(), position=position,
+        level=answers["level"].astype(float).to_numpy(),
+        not_applicable=answers["not_applicable"].astype(bool).to_numpy())
+    return score_matrix(spec=spec, levels=levels, answered=answered, assessments=ids).frame()

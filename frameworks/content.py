@@ -242,9 +242,17 @@ def _recommendation_errors(document: dict) -> list[str]:
     for item in recommendations.get("feature_scenes") or []:
         if item.get("city_type") not in FEATURE_CITY_TYPES:
             errors.append(f"recommendations.feature_scenes: unknown city_type {item.get('city_type')!r}")
+    for item in recommendations.get("strategies") or []:
+        focus = item.get("focus", [])
+        if not isinstance(focus, list) or set(focus) - dimension_codes:
+            errors.append(f"recommendations.strategies[{item.get('tier')}]: focus must be a list of existing "
+                          f"dimension codes, got {focus!r}")
     for item in recommendations.get("cases") or []:
         where = f"recommendations.cases[{item.get('number')}]"
         errors += _text_errors(where, "title", item.get("title"))
+        if item.get("city_type", "") not in {"", *CITY_TYPES}:
+            errors.append(f"{where}: unknown city_type {item.get('city_type')!r} "
+                          f"(one of {', '.join(CITY_TYPES)}, or none)")
         unknown = set(item.get("subdimensions") or []) - sub_codes
         if unknown or not item.get("subdimensions"):
             errors.append(

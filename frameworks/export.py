@@ -126,7 +126,8 @@ def _advice(item, **extra) -> dict:
 def _recommendations(framework: Framework) -> dict:
     tier_advice = list(TierAdvice.objects.filter(framework=framework).order_by("kind", "pk"))
     return {
-        "strategies": [_advice(a, tier=a.tier) for a in tier_advice if a.kind == TierAdvice.Kind.STRATEGY],
+        "strategies": [_advice(a, tier=a.tier, **({"focus": a.focus} if a.focus else {}))
+                       for a in tier_advice if a.kind == TierAdvice.Kind.STRATEGY],
         "scene_steps": [_advice(a, tier=a.tier) for a in tier_advice if a.kind == TierAdvice.Kind.SCENE_STEP],
         "scene_types": [
             {"number": s.number, "mature": s.mature, "guide_section": s.guide_section,
@@ -144,7 +145,8 @@ def _recommendations(framework: Framework) -> dict:
         ],
         "ecosystem": [_advice(e, order=e.order) for e in EcosystemAdvice.objects.filter(framework=framework)],
         "cases": [
-            {"number": c.number, "guide_section": c.guide_section, "title": _text(c, "title"),
+            {"number": c.number, "guide_section": c.guide_section,
+             **({"city_type": c.city_type} if c.city_type else {}), "title": _text(c, "title"),
              "summary": _text(c, "summary"), "subdimensions": [s.code for s in c.subdimensions.all()]}
             for c in Case.objects.filter(framework=framework).prefetch_related("subdimensions")
         ],

@@ -387,6 +387,11 @@ class TierAdvice(Advice):
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="tier_advice", verbose_name=_("framework"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     tier = models.CharField(_("tier"), max_length=12, choices=Tier)
+    # 七(一): the dimensions a tier's strategy stresses (codes, e.g. ["S", "O"]); they break ties between
+    # weak areas of equal gain. Only on strategies; empty: no such tie-break.
+    focus = models.JSONField(_("dimensions the strategy stresses"), default=list, blank=True,
+                             help_text=_("Dimension codes as a JSON list (for example S and O): among weak "
+                                         "areas of equal gain, those of these dimensions come first."))
     history = HistoricalRecords()
 
     class Meta:
@@ -395,6 +400,14 @@ class TierAdvice(Advice):
         constraints = [
             models.UniqueConstraint(fields=["framework", "kind", "tier"], name="tier_advice_unique"),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        codes = set(Dimension.objects.filter(framework_id=self.framework_id).values_list("code", flat=True))
+        focus = self.focus or []
+        if not isinstance(focus, list) or not all(isinstance(code, str) and code in codes for code in focus):
+            raise ValidationError({"focus": _("Give a list of this version's dimension codes (%(codes)s), "
+                                              "for example [\"S\", \"O\"].") % {"codes": ", ".join(sorted(codes))}})
 
 
 class SceneType(models.Model):
@@ -491,6 +504,9 @@ class Case(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200)
     summary_zh = models.TextField(_("summary (Chinese)"))
     summary_en = models.TextField(_("summary (English)"))
+    # The city type the guide's text places the case in (a port area, an industrial park, …); empty
+    # when the guide names none. Cases of a region's own city type come first under a sub-dimension.
+    city_type = models.CharField(_("city type"), max_length=16, choices=CityType, blank=True, default="")
     subdimensions = models.ManyToManyField(SubDimension, related_name="cases", verbose_name=_("sub-dimensions"))
 
     title = Localized("title")

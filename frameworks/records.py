@@ -109,6 +109,7 @@ def _recommendation_records(document: dict, pk, framework_pk: int, codes: dict) 
         for item in recommendations.get(key, []):
             yield Record(TierAdvice, pk(TierAdvice), {
                 "kind": str(kind), "tier": item["tier"], "guide_section": item["guide_section"],
+                **({"focus": list(item["focus"])} if item.get("focus") else {}),
                 **_texts("title", item["title"]), **_texts("body", item["body"]),
             }, owner)
     for item in recommendations.get("scene_types", []):
@@ -135,6 +136,7 @@ def _recommendation_records(document: dict, pk, framework_pk: int, codes: dict) 
     for item in recommendations.get("cases", []):
         yield Record(Case, pk(Case), {
             "number": item["number"], "guide_section": item["guide_section"],
+            **({"city_type": item["city_type"]} if item.get("city_type") else {}),
             **_texts("title", item["title"]), **_texts("summary", item["summary"]),
         }, owner, {"subdimensions": (SubDimension, [codes[code] for code in item["subdimensions"]])})
 

@@ -32,3 +32,13 @@ WHITENOISE_AUTOREFRESH = True
 # SQLite tests run on a file in WAL mode, as production does, so concurrency tests meet real locks.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": tempfile.mkdtemp(prefix="sodpa-test-db-") + "/test.sqlite3"}  # noqa: F405
+
+# pytest-xdist workers sharing one Redis server each use a database of their own (a test that empties the
+# cache runs FLUSHDB, which a key prefix would not contain). The DB cache table is per test database already.
+if (_worker := os.environ.get("PYTEST_XDIST_WORKER")) and os.environ.get("REDIS_URL"):
+    import re as _re
+
+    _database = 1 + int(_re.sub(r"\D", "", _worker) or 0)
+    for _cache in CACHES.values():  # noqa: F405
+        if _cache["BACKEND"].endswith("RedisCache"):
+            _cache["LOCATION"] = _re.sub(r"(/\d*)?$", f"/{_database}", _cache["LOCATION"].rstrip("/"), count=1)

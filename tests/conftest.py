@@ -6,6 +6,9 @@
   below): every test sees it and its rollback keeps it. Transactional tests (transaction=True,
   live_server) flush the database when they end, so the `sodpa` fixture reloads it when it is missing;
   pytest-django runs transactional tests after the others, so that happens only among them.
+- pytest-xdist: `make test-sqlite` runs two workers (`-n 2`). Each has its own test database (pytest-django
+  adds the worker's name to it), its own framework load, report cache folder, render server, live server
+  port and Chromium, and its own Hypothesis example database (below); screenshots are named per test.
 - `@pytest.mark.postgres` marks what depends on the database engine (locking, concurrency, backup and
   restore, constraints, query counts, atomicity): `make test-postgres` runs only those."""
 
@@ -16,6 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from hypothesis import HealthCheck, Verbosity, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from assessments.advice.stability import forget_kept
 from assessments.published import forget_published
@@ -32,6 +36,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", deadline=None, print_blob=True)
+# Under pytest-xdist (`make test-sqlite` runs two workers) each worker keeps its own example database, so
+# two workers never write the same Hypothesis directory at once.
+if WORKER := os.environ.get("PYTEST_XDIST_WORKER"):
+    for name in ("ci", "dev"):
+        settings.register_profile(name, settings.get_profile(name),
+                                  database=DirectoryBasedExampleDatabase(f".hypothesis/examples-{WORKER}"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from assessments.models import Answer
-from assessments.queries import framework_with_questionnaire
+from assessments.queries import batch_scorecards, framework_with_questionnaire
 from assessments.scoring import score_answers, score_batch
 from assessments.selectors import answer_values
 from frameworks.models import Framework, Indicator
@@ -138,3 +138,24 @@ def test_batch_matches_the_score_command(sodpa, assessments):
             assert same(dimension["score"], row[code])
             for sub_code, score in dimension["subdimensions"].items():
                 assert same(score, row[sub_code])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_batch_scorecards_equal_the_single_path_on_the_real_framework(sodpa, assessments):
+    """The path of the portfolio, exports, history and peers: stored answers read as integer rows and
+    scored as one matrix give every assessment the card that scoring it alone gives."""
+    spec = framework_spec(framework=framework_with_questionnaire(sodpa.pk))
+    cards = batch_scorecards(assessments.values())
+    for name, assessment in assessments.items():
+        single = score_answers(spec=spec, answers=answer_values(assessment=assessment))
+        assert _close(cards[assessment.pk], single), name
+
+
+def _close(batch, single) -> bool:
+    return (batch.answered, batch.overall_tier) == (single.answered, single.overall_tier) and (
+        same(single.overall, math.nan if batch.overall is None else batch.overall)) and all(
+        one.tier == other.tier and same(other.score, math.nan if one.score is None else one.score)
+        and all(same(b, math.nan if a is None else a) for (_, a), (_, b) in zip(one.subdimensions, other.subdimensions,
+                                                                                  strict=True))
+        for one, other in zip(batch.dimensions, single.dimensions, strict=True))

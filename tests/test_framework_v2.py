@@ -20,7 +20,9 @@ from tests.helpers import load_sample_v2, sample_v2_document
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-V1_FIXTURE_SHA256 = "d5831d67e029c150c0f73a54451dc5ca94e10aec597d26c82dc34f161e42ef2a"
+# Re-recorded once since version 2: 七(一)'s focus of the three strategies became rule data (`focus`, equal to
+# the former code constant; the v1 report digests in tests/golden did not change).
+V1_FIXTURE_SHA256 = "abd5a57ded9066a2561ab4442e7086411aebb0380f619002b3e6f01ef84bd5e8"
 
 
 def export(*args) -> str:

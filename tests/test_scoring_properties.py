@@ -3,10 +3,12 @@ for both aggregations (version 1 by indicators, version 2 by sub-dimensions)."""
 
 import math
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assessments.batch_scores import score_rows
 from assessments.scoring import score_answers, score_batch
 from frameworks.spec import DimensionSpec, FrameworkSpec, IndicatorSpec, SubDimensionSpec
 
@@ -136,3 +138,36 @@ def test_version_2_dimension_is_the_weighted_mean_of_its_subdimension_scores(cas
             continue
         expected = math.fsum(w * s for w, s in present) / math.fsum(w for w, _ in present)
         assert abs(dimension.score - expected) < 1e-9
+
+
+def _cards_equal(single, batch) -> None:
+    assert (single.answered, single.total, single.overall_tier) == (batch.answered, batch.total, batch.overall_tier)
+    assert _same(single.overall, batch.overall)
+    for one, other in zip(single.dimensions, batch.dimensions, strict=True):
+        assert (one.code, one.tier) == (other.code, other.tier)
+        assert _same(one.score, other.score)
+        for (code, score), (other_code, other_score) in zip(one.subdimensions, other.subdimensions, strict=True):
+            assert code == other_code and _same(score, other_score)
+
+
+@settings(max_examples=60)
+@given(specs(), st.data())
+def test_the_columnar_batch_gives_each_assessment_its_single_path_card(spec, data):
+    """`score_rows` (integer rows as batch_scorecards reads them, ids of another version mixed in, rows
+    in any order) and its cards equal `score_answers` for every assessment."""
+    batch = {}
+    for assessment_id in range(1, data.draw(st.integers(1, 6)) + 1):
+        batch[assessment_id] = {
+            ind.code: data.draw(st.sampled_from([None, 0, 1, 2, 3, 4] + (["na"] if ind.allows_na else [])))
+            for ind in spec.indicators}
+    ids = {ind.code: 100 + n for n, ind in enumerate(spec.indicators)}
+    rows = [(assessment_id, ids[code], math.nan if value == "na" else float(value), value == "na")
+            for assessment_id, answers in batch.items() for code, value in answers.items() if value is not None]
+    rows += [(assessment_id, 7, 2.0, False) for assessment_id in batch]  # an indicator of another version
+    rows = data.draw(st.permutations(rows))
+    columns = np.array(rows, dtype=float).reshape(-1, 4)
+    cards = score_rows(spec=spec, indicator_ids=list(ids.values()), assessment=columns[:, 0].astype(int),
+                       indicator=columns[:, 1].astype(int), level=columns[:, 2],
+                       not_applicable=columns[:, 3].astype(bool)).cards()
+    for assessment_id, answers in batch.items():
+        _cards_equal(score_answers(spec=spec, answers=answers), cards[assessment_id])

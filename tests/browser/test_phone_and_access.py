@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, PlanItem
+from assessments import review
+from assessments.models import Answer, Assessment, Assignment, PlanItem
 from frameworks.models import Indicator
 from tests.factories import DEMO_PASSWORD, AssessmentFactory, RegionFactory, UserFactory
 from tests.helpers import fill
@@ -89,6 +90,15 @@ def world(sodpa_live):
         peer.officials.add(official)
         fill(AssessmentFactory(region=peer, framework=sodpa_live, status=Assessment.Status.SUBMITTED,
                                submitted_at=now - datetime.timedelta(days=number)), level)
+    # the team's pages (issue 15): two bureaus answer part D1 independently, a consultant queries S1.1
+    bureaus = [UserFactory(username=f"phone-bureau-{number}") for number in (1, 2)]
+    own.contributors.add(*bureaus)
+    for bureau in bureaus:
+        Assignment.objects.create(assessment=draft, user=bureau, part="D1", independent=True)
+    consultant = UserFactory(username="phone-consultant")
+    own.consultants.add(consultant)
+    review.start_review(assessment=later, user=consultant)
+    review.query_answer(assessment=later, user=consultant, code="S1.1", comment="请补充 S1.1 的证明材料")
     return {"region": own, "later": later, "draft": draft}
 
 
@@ -101,6 +111,10 @@ def pages(world) -> list[tuple[str, str, str | None]]:
         ("history", f"/regions/{world['region'].pk}/", "#history-chart .main-svg"),
         ("portfolio", "/portfolio/", "#radar .main-svg"),
         ("tokens", "/accounts/tokens/", None),
+        ("team", f"/assessments/{world['draft'].pk}/team/", None),
+        ("consensus", f"/assessments/{world['draft'].pk}/consensus/D1/", None),
+        ("review", f"/assessments/{world['later'].pk}/review/", None),
+        ("inbox", "/inbox/", None),
     ]
 
 
