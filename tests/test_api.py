@@ -223,7 +223,8 @@ def test_assessment_detail_says_who_answered_and_the_independent_answers(world):
     assert answers["D1.1"]["responses"] == [{"by": "big_data_centre", "level": 1},
                                             {"by": "data_bureau", "level": 4}]
     assert answers["D1.2"] == {"indicator": "D1.2", "level": None, "na": False, "evidence": "",
-                               "answered_by": None, "review": None, "responses": [{"by": "data_bureau", "level": None}]}
+                               "answered_by": None, "review": None, "responses": [{"by": "data_bureau", "level": None}],
+                               "files": []}
 
 
 def test_scores_are_the_score_commands(world, capsys):
