@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from assessments import inbox, review
 from assessments.inbox_models import Notification, UserLanguage
@@ -69,7 +70,8 @@ def test_the_whole_review_by_the_services(case, django_capture_on_commit_callbac
         review.verify(assessment=a, user=official)
     review.accept_answer(assessment=a, user=reviewer, code="S1.2")
     review.accept_answer(assessment=a, user=reviewer, code="O1.1")
-    with pytest.raises(review.ReviewRefused, match=r"未核验：3 个回答中还有 1 个未认可（1 个被质询）。"):
+    with translation.override("zh-hans"), pytest.raises(
+            review.ReviewRefused, match=r"未核验：3 个回答中还有 1 个未认可（1 个被质询）。"):
         review.verify(assessment=a, user=reviewer)
     # only a queried answer may change in review, and only with a reason
     with pytest.raises(review.ReviewRefused, match="指标 S1.2 未被质询"):
