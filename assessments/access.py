@@ -5,8 +5,9 @@ Tenant access comes only from a region's membership:
 - consultant: the regions assigned to them — read, comment, export, reopen submitted assessments;
 - contributor: bureau staff a region's official invited (assessments/team.py) — they see only the
   assessments of the region they are assigned a part of, and there only the questionnaire of their
-  parts: they answer those parts of a draft, never submit, reopen, plan, export or see results, and
-  every other page of the assessment, like any other region, answers 404.
+  parts: they answer those parts of a draft and attach and read their evidence files, never submit,
+  reopen, plan, export or see results, and every other page of the assessment, like any other
+  region, answers 404.
 - assessor: a third-party evaluator given per region (guide 三(三) 二是) — read and export like a
   consultant (no comments, no reopening), and review;
 - reviewer: a consultant serving the region or an assessor of it — reviews a submitted assessment
@@ -221,7 +222,26 @@ def can_respond_to_review(user, assessment: Assessment) -> bool:
     return assessment.is_submitted and may_answer(user, assessment.region)
 
 
-def can_attach_evidence(user, assessment: Assessment) -> bool:
-    """Attaching and deleting evidence files: those who answer the assessment (a submitted one refuses
-    the change with its reason, assessments/evidence.py). Reading them: whoever sees the assessment."""
-    return may_answer(user, assessment.region)
+def is_assigned_indicator(user, assessment: Assessment, indicator) -> bool:
+    """The indicator lies in one of the user's parts of the assessment (its dimension or its
+    sub-dimension; `indicator` with its sub-dimension and dimension loaded)."""
+    parts = [indicator.subdimension.dimension.code, indicator.subdimension.code]
+    return Assignment.objects.filter(assessment=assessment, user=user, part__in=parts).exists()
+
+
+def can_attach_evidence(user, assessment: Assessment, *, indicator=None) -> bool:
+    """Attaching and deleting evidence files: those who answer the assessment, and a contributor on
+    the indicators of their parts (a submitted assessment refuses the change with its reason,
+    assessments/evidence.py)."""
+    if may_answer(user, assessment.region):
+        return True
+    return (indicator is not None and Role.CONTRIBUTOR in roles_in(user, assessment.region)
+            and is_assigned_indicator(user, assessment, indicator))
+
+
+def can_read_evidence(user, assessment: Assessment, *, indicator) -> bool:
+    """Reading an evidence file: whoever sees the assessment, and a contributor assigned its indicator."""
+    roles = roles_in(user, assessment.region)
+    if roles & {Role.OFFICIAL, Role.CONSULTANT, Role.ASSESSOR}:
+        return True
+    return Role.CONTRIBUTOR in roles and is_assigned_indicator(user, assessment, indicator)

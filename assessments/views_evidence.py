@@ -1,14 +1,15 @@
 """Evidence files: attach, delete, download, and all of an assessment's files as one ZIP. Thin: scope,
 check the role, call assessments.evidence. Outside the user's regions → 404; attaching and deleting are
-for those who answer the assessment (403 for the other roles of the region); files are read by every
-role that sees the assessment, only through these views, always as attachments."""
+for those who answer the assessment and for a contributor on their parts (403 for the other roles of the
+region, 404 for a contributor elsewhere); files are read by every role that sees the assessment and by a
+contributor on their parts, only through these views, always as attachments."""
 
 from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,11 +33,16 @@ from assessments.forms import field_key
 from frameworks.models import Indicator
 
 
-def _answering(request, assessment_id: int):
-    assessment = access.visible_assessment_or_404(request.user, assessment_id)
-    if not access.can_attach_evidence(request.user, assessment):
-        raise PermissionDenied
-    return assessment
+def _refuse(user, assessment) -> None:
+    """A contributor meets 404 outside their parts, like every page not theirs; other roles 403."""
+    if access.roles_in(user, assessment.region) == {access.Role.CONTRIBUTOR}:
+        raise Http404
+    raise PermissionDenied
+
+
+def _indicator(assessment, indicator_id: int) -> Indicator:
+    return get_object_or_404(Indicator.objects.select_related("subdimension__dimension"), pk=indicator_id,
+                             subdimension__dimension__framework_id=assessment.framework_id)
 
 
 def _back(assessment, indicator, *, anchor: bool) -> str:
@@ -47,9 +53,10 @@ def _back(assessment, indicator, *, anchor: bool) -> str:
 @login_required
 @require_POST
 def upload(request, assessment_id: int, indicator_id: int):
-    assessment = _answering(request, assessment_id)
-    indicator = get_object_or_404(Indicator.objects.select_related("subdimension__dimension"), pk=indicator_id,
-                                  subdimension__dimension__framework_id=assessment.framework_id)
+    assessment = access.questionnaire_assessment_or_404(request.user, assessment_id)
+    indicator = _indicator(assessment, indicator_id)
+    if not access.can_attach_evidence(request.user, assessment, indicator=indicator):
+        _refuse(request.user, assessment)
     uploads = request.FILES.getlist("files")  # parses the body: the upload handler counts as it goes
     refused = [EvidenceRefused(name=clean_name(name) or "?",
                                reason=too_large_reason() if over == "file" else too_much_at_once_reason())
@@ -74,9 +81,11 @@ def upload(request, assessment_id: int, indicator_id: int):
 @login_required
 @require_POST
 def delete(request, assessment_id: int, file_id: int):
-    assessment = _answering(request, assessment_id)
+    assessment = access.questionnaire_assessment_or_404(request.user, assessment_id)
     row = get_object_or_404(EvidenceFile.objects.select_related("indicator__subdimension__dimension"),
                             pk=file_id, assessment=assessment)
+    if not access.can_attach_evidence(request.user, assessment, indicator=row.indicator):
+        _refuse(request.user, assessment)
     try:
         delete_evidence(evidence=row)
     except EvidenceRefused as refusal:
@@ -93,8 +102,11 @@ def delete(request, assessment_id: int, file_id: int):
 @login_required
 @require_safe
 def download(request, assessment_id: int, file_id: int):
-    assessment = access.visible_assessment_or_404(request.user, assessment_id)
-    row = get_object_or_404(EvidenceFile, pk=file_id, assessment=assessment)
+    assessment = access.questionnaire_assessment_or_404(request.user, assessment_id)
+    row = get_object_or_404(EvidenceFile.objects.select_related("indicator__subdimension__dimension"),
+                            pk=file_id, assessment=assessment)
+    if not access.can_read_evidence(request.user, assessment, indicator=row.indicator):
+        raise Http404  # only a contributor outside their parts gets here
     response = FileResponse(row.file.open("rb"), content_type=row.content_type)
     fallback = f"evidence-{row.pk}{PurePosixPath(row.original_name).suffix}"
     response["Content-Disposition"] = attachment_disposition(row.original_name, fallback=fallback)

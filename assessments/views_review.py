@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -63,7 +64,8 @@ def review_page(request, assessment_id: int):
 
 
 def _back(assessment, code: str = "") -> str:
-    return reverse("review", args=[assessment.pk]) + (f"#answer-{code.replace('.', '-')}" if code else "")
+    """The review page at the answer (review.html's ids: `answer-` and the slugified code)."""
+    return reverse("review", args=[assessment.pk]) + (f"#answer-{slugify(code)}" if code else "")
 
 
 def _refused(request, assessment, error: review.ReviewRefused, *, kept: dict | None = None):

@@ -28,10 +28,12 @@ def sodpa_framework() -> Framework:
     return framework if framework is not None else load_sodpa()
 
 
-def fill(assessment: Assessment, level: int = 2, *, skip: int = 0) -> list[Indicator]:
-    """Answer every indicator of the assessment's framework (but the last `skip`) with `level`."""
-    indicators = list(Indicator.objects.filter(subdimension__dimension__framework=assessment.framework))
-    answered = indicators[: len(indicators) - skip]
+def fill(assessment: Assessment, level: int = 2, *, skip: int = 0, leave: tuple[str, ...] = ()) -> list[Indicator]:
+    """Answer every indicator of the assessment's framework (but the last `skip`, and those of the
+    dimensions whose codes are in `leave`) with `level`."""
+    indicators = list(Indicator.objects.filter(subdimension__dimension__framework=assessment.framework)
+                      .select_related("subdimension__dimension"))
+    answered = [i for i in indicators[: len(indicators) - skip] if i.subdimension.dimension.code not in leave]
     Answer.objects.bulk_create(Answer(assessment=assessment, indicator=i, level=level) for i in answered)
     return indicators
 

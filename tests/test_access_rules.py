@@ -11,8 +11,9 @@ The world: two regions, "own" (the official's, the consultant's, the assessor's 
 and "other" (where they have no role). In each: a complete draft, a submitted assessment (its review
 started by the region's consultant, with S1.2 queried) and a plan item on the draft; the region's
 contributor has part S of the draft, a second contributor part D, independently. A contributor sees
-only the questionnaire of their parts: every other page answers 404, like another region (behaviour
-within the questionnaire: tests/test_team.py). The assessor is a third-party evaluator of "own" only."""
+only the questionnaire of their parts and attaches, deletes and reads the evidence files there: every
+other page, and the files of other parts, answer 404, like another region (behaviour within the
+questionnaire: tests/test_team.py). The assessor is a third-party evaluator of "own" only."""
 
 import csv
 import io
@@ -45,12 +46,13 @@ ACTIONS = ("see", "create", "answer", "submit", "reopen", "comment", *sorted(PLA
            "respond", *sorted(EVIDENCE))
 # What each role in a region may do there ("read_questionnaire": a GET of the questionnaire).
 ROLE_CAN: dict[str | None, set[str]] = {
-    "official": {"see", "read_questionnaire", "create", "answer", "submit", "comment", *PLAN, *TEAM, "respond",
-                 *EVIDENCE},
-    "consultant": {"see", "read_questionnaire", "comment", "reopen", "review"},
-    "contributor": {"read_questionnaire", "answer"},  # their parts only; all else 404
+    "official": {"see", "read_questionnaire", "read_evidence", "create", "answer", "submit", "comment", *PLAN,
+                 *TEAM, "respond", *EVIDENCE},
+    "consultant": {"see", "read_questionnaire", "read_evidence", "comment", "reopen", "review"},
+    # their parts only (the world's file is on S1.1, in their part S); all else 404
+    "contributor": {"read_questionnaire", "answer", "read_evidence", *EVIDENCE},
     # a third-party evaluator: reads and reviews, never comments nor reopens
-    "assessor": {"see", "read_questionnaire", "review"},
+    "assessor": {"see", "read_questionnaire", "read_evidence", "review"},
     "admin": set(ACTIONS),
     None: set(),  # no role in the region: 404 for everything
 }
@@ -201,8 +203,8 @@ def predicate(action: str, user, things: dict) -> bool:
         **{team_action: access.can_manage_team(user, draft) for team_action in TEAM},
         "review": access.can_review(user, submitted),
         "respond": access.can_respond_to_review(user, submitted),
-        "evidence_upload": access.can_attach_evidence(user, draft),
-        "evidence_delete": access.can_attach_evidence(user, draft),
+        "evidence_upload": access.can_attach_evidence(user, draft, indicator=things["indicator"]),
+        "evidence_delete": access.can_attach_evidence(user, draft, indicator=things["indicator"]),
     }[action]
 
 
@@ -394,7 +396,8 @@ READS = {
     "evidence_zip": ("evidence_zip", "", "GET", "draft",
                      lambda r, t: f"S1.1/{t['evidence_file'].original_name}" in _zip_names(r)),
 }
-READ_ACTION = {"questionnaire": "read_questionnaire", "team": "team", "consensus": "team"}
+READ_ACTION = {"questionnaire": "read_questionnaire", "team": "team", "consensus": "team",
+               "evidence_download": "read_evidence"}
 
 
 def _streamed(response) -> bytes:
@@ -435,6 +438,22 @@ def test_each_page_and_file_is_shown_exactly_when_the_table_allows_it(world, lab
             else:
                 assert response.status_code == int(outcome), where
                 assert things["submitted"].title not in response.content.decode(errors="replace"), where
+
+
+def test_a_contributor_meets_404_for_the_evidence_of_other_parts(world):
+    draft = world["own"]["draft"]
+    d1_1 = Indicator.objects.select_related("subdimension__dimension").get(
+        subdimension__dimension__framework=draft.framework, code="D1.1")
+    theirs = attach_evidence(assessment=draft, indicator=d1_1, name="D 部分的证据.png", file=ContentFile(png_bytes()),
+                             user=world["own"]["helper"])
+    client = client_for(world, "contributor")  # part S only
+    upload = client.post(reverse("evidence_upload", args=[draft.pk, d1_1.pk]),
+                         {"files": [SimpleUploadedFile("越界.png", png_bytes())]})
+    assert upload.status_code == 404
+    assert client.get(reverse("evidence_download", args=[draft.pk, theirs.pk])).status_code == 404
+    assert client.post(reverse("evidence_delete", args=[draft.pk, theirs.pk])).status_code == 404
+    assert list(EvidenceFile.objects.filter(indicator=d1_1).values_list("original_name", flat=True)) == [
+        "D 部分的证据.png"]
 
 
 @pytest.mark.parametrize(("name", "query"), [("dashboard", ""), ("portfolio", ""), ("portfolio_export_xlsx", ""),
