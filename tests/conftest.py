@@ -99,6 +99,17 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequenc
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (zh-hans): a test that activated another one
+    (a request, `translation.activate`) does not leak it into the next test of the same worker."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_caches(request):
     """Each test starts without cached PDFs, peer tables or kept questionnaires (primary keys are
     reused between tests). The shared cache is a table of the test database: emptied only by tests
