@@ -254,13 +254,20 @@ def files_by_code(*, assessment: Assessment) -> dict[str, list[EvidenceFile]]:
     return grouped
 
 
-def questionnaire_evidence(*, assessment: Assessment) -> dict:
-    """What the questionnaire shows of the files: per indicator, and the limits (one query)."""
+def questionnaire_evidence(*, assessment: Assessment, user=None, independent_ids: frozenset[int] = frozenset()
+                           ) -> dict:
+    """What the questionnaire shows of the files: per indicator, and the limits (one query). On the
+    indicators `user` answers independently (`independent_ids`) only their own files are shown: the
+    others on the part must not see what each other attached."""
     files = files_by_indicator(assessment=assessment)
+    used = sum(row.size for rows in files.values() for row in rows)  # the limit is the assessment's
+    for indicator_id in independent_ids & files.keys():
+        files[indicator_id] = [row for row in files[indicator_id] if user is not None
+                               and row.uploaded_by_id == user.pk]
     return {"files": files, "accept": ACCEPT,
             "max_file": megabytes(settings.EVIDENCE_MAX_FILE_BYTES),
             "max_total": megabytes(settings.EVIDENCE_MAX_ASSESSMENT_BYTES),
-            "used": megabytes(sum(row.size for rows in files.values() for row in rows))}
+            "used": megabytes(used)}
 
 
 def results_evidence(*, assessment: Assessment) -> list[dict]:

@@ -139,7 +139,7 @@ class StepForm(forms.Form):
         return Markup(format_html('<p class="small text-body-secondary answered-by mb-1">{}</p>',
                                   _("Answered by %(name)s") % {"name": who.get_full_name() or who.get_username()}))
 
-    def _add_fields(self, indicator: Indicator, answer: Answer | None) -> None:
+    def _add_fields(self, indicator: Indicator, answer: Answer | Response | None) -> None:
         key = field_key(indicator)
         choices: list[tuple[str, str | Promise]] = [
             (str(level.level), level_choice_label(level)) for level in indicator.levels.all()]

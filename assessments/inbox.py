@@ -31,7 +31,7 @@ DEFAULT_LANGUAGE = "zh-hans"
 Kind = Notification.Kind
 
 # Where a notification of each kind leads (url name, given the assessment's id).
-_LINKS = {Kind.ASSIGNMENT: "questionnaire", Kind.QUERY: "review", Kind.REPLY: "review",
+_LINKS: dict[str, str] = {Kind.ASSIGNMENT: "questionnaire", Kind.QUERY: "review", Kind.REPLY: "review",
           Kind.SENT_BACK: "questionnaire", Kind.VERIFIED: "results"}
 
 
@@ -57,7 +57,7 @@ def notification_text(*, kind: str, params: dict) -> str:
 
 
 def _subject(kind: str, assessment_title: str) -> str:
-    labels = {Kind.ASSIGNMENT: gettext("New assignment"), Kind.QUERY: gettext("A query on your answer"),
+    labels: dict[str, str] = {Kind.ASSIGNMENT: gettext("New assignment"), Kind.QUERY: gettext("A query on your answer"),
               Kind.REPLY: gettext("A reply to your query"), Kind.SENT_BACK: gettext("Assessment sent back"),
               Kind.VERIFIED: gettext("Assessment verified")}
     return f"[{gettext('SODPA Portal')}] {labels.get(kind, gettext('Inbox'))}: {assessment_title}"[:200]

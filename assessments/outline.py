@@ -101,7 +101,7 @@ class Outline:
         return None
 
 
-def _is_answered(answer: Answer | None) -> bool:
+def _is_answered(answer: Answer | Response | None) -> bool:
     return answer is not None and answer.value is not None
 
 

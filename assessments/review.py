@@ -161,6 +161,29 @@ def accept_answer(*, assessment: Assessment, user, code: str) -> AnswerReview:
     return row
 
 
+def accept_open_answers(*, assessment: Assessment, user) -> list[str]:
+    """Accept in one go every answer the reviewer has neither accepted nor queried yet (a reviewer who
+    read 76 answers and queries three should not press "accept" 73 times). Queried answers stay open:
+    each is settled on its own. Returns the codes accepted, in questionnaire order."""
+    _check_reviewer(user, assessment)
+    with transaction.atomic():
+        locked, review = _locked_review(assessment)
+        settled = set(AnswerReview.objects.filter(review=review, state__in=AnswerReview.State.values)
+                      .values_list("indicator_id", flat=True))
+        answers = [answer for answer in Answer.objects.select_related("indicator").filter(assessment=locked)
+                   .order_by("indicator__subdimension__dimension__order", "indicator__subdimension__order",
+                             "indicator__order", "indicator__code")
+                   if answer.value is not None and answer.indicator_id not in settled]
+        for answer in answers:
+            row = _answer_review(review, answer)
+            row.state = AnswerReview.State.ACCEPTED
+            row.save()
+            ReviewMessage.objects.create(answer_review=row, kind=ReviewMessage.Kind.ACCEPT, author=user)
+        codes = [answer.indicator.code for answer in answers]
+        log_event("answers_accepted", user=user.get_username(), assessment=locked.pk, count=len(codes))
+    return codes
+
+
 def query_answer(*, assessment: Assessment, user, code: str, comment: str) -> AnswerReview:
     _check_reviewer(user, assessment)
     comment = comment.strip()[:5000]

@@ -8,6 +8,7 @@ and the clear reason (`TeamError`) when something is not."""
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
@@ -94,7 +95,7 @@ def contributor_scope(*, assessment: Assessment, user, framework: Framework) -> 
 def answers_for(*, assessment: Assessment, user, scope: Scope) -> dict[int, Answer | Response]:
     """What a contributor's questionnaire shows: the shared answers of their parts, and their own
     independent answers (never the others') where they answer independently."""
-    shared = {pk: answer for pk, answer in answers_by_indicator(assessment).items()
+    shared: dict[int, Answer | Response] = {pk: answer for pk, answer in answers_by_indicator(assessment).items()
               if pk in scope.indicator_ids and pk not in scope.independent_ids}
     if scope.independent_ids:
         own = Response.objects.filter(assessment=assessment, user=user, indicator_id__in=scope.independent_ids)
@@ -168,7 +169,7 @@ def refused_codes(*, indicators: Iterable[Indicator], data: Mapping[str, object]
 
 @dataclass(frozen=True)
 class Invitation:
-    user: object
+    user: Any  # the user model (get_user_model())
     created: bool
     set_password_path: str | None  # shown once, to the coordinator, for a new user
 
@@ -320,7 +321,7 @@ class PartProgress:
 
 @dataclass(frozen=True)
 class PersonProgress:
-    user: object
+    user: Any
     parts: tuple[str, ...]
     answered: int
     total: int
@@ -350,12 +351,12 @@ def team_progress(*, parts: list[Part], assignments: list[Assignment], answered_
     people: dict[int, dict] = {}
     order = {part.code: number for number, part in enumerate(parts)}
     for assignment in sorted(assignments, key=lambda a: order.get(a.part, len(order))):
-        part = by_code.get(assignment.part)
-        if part is None:
+        assigned = by_code.get(assignment.part)
+        if assigned is None:
             continue
         entry = people.setdefault(assignment.user_id, {"user": assignment.user, "parts": [], "done": {}})
-        entry["parts"].append(part.code)
-        for indicator in part.indicators:
+        entry["parts"].append(assigned.code)
+        for indicator in assigned.indicators:
             entry["done"][indicator.pk] = entry["done"].get(indicator.pk, False) or done(assignment, indicator.pk)
     persons = [PersonProgress(user=e["user"], parts=tuple(e["parts"]), answered=sum(e["done"].values()),
                               total=len(e["done"])) for e in people.values()]

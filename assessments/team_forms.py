@@ -13,7 +13,8 @@ class InviteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Contributor"), queryset=None, empty_label=None)
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Contributor"), queryset=None, empty_label=None)
     part = forms.ChoiceField(label=_("Part"))
     independent = forms.BooleanField(
         label=_("Independently"), required=False,
@@ -22,14 +23,15 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, contributors, parts: list[Part], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = contributors
-        self.fields["part"].choices = [(p.code, f"{p.code} {p.name}" if p.is_dimension else f"— {p.code} {p.name}")
-                                       for p in parts]
+        self.fields["user"].queryset = contributors  # type: ignore[attr-defined]
+        choices = [(p.code, f"{p.code} {p.name}" if p.is_dimension else f"— {p.code} {p.name}") for p in parts]
+        self.fields["part"].choices = choices  # type: ignore[attr-defined]
 
 
 class ReassignForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Hand to"), queryset=None, empty_label=None)
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Hand to"), queryset=None, empty_label=None)
 
     def __init__(self, *args, contributors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = contributors
+        self.fields["user"].queryset = contributors  # type: ignore[attr-defined]

@@ -267,7 +267,7 @@ def questionnaire(request, assessment_id: int):
                 anchor, _("Go to the first problem")))
             status = 400
     else:
-        hidden = frozenset()
+        hidden: frozenset[str] = frozenset()
         if only_unanswered:
             hidden = frozenset(i.code for s in dimension.subdimensions.all() for i in s.indicators.all()) \
                 - unanswered_codes(framework_dimension=dimension, answers=answers)
@@ -290,7 +290,9 @@ def questionnaire(request, assessment_id: int):
         "next_unanswered_after": outline.next_unanswered(from_step=following),
         "only_unanswered": only_unanswered and request.method != "POST", "filter_query": filter_query,
         "sent_back": sent_back(assessments=[assessment]).get(assessment.pk),
-        "evidence": questionnaire_evidence(assessment=assessment),
+        "evidence": questionnaire_evidence(
+            assessment=assessment, user=request.user,
+            independent_ids=scope.independent_ids if scope is not None else frozenset()),
     }, status=status)
 
 

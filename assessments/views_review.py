@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -25,7 +26,7 @@ def _review_context(request, assessment, *, kept: dict | None = None) -> dict:
     answers = answers_by_indicator(assessment)
     is_reviewer = access.can_review(request.user, assessment)
     can_respond = access.can_respond_to_review(request.user, assessment)
-    sections = []
+    sections: list[dict] = []
     for dimension in scored.framework.dimensions.all():
         rows = []
         for sub in dimension.subdimensions.all():
@@ -50,6 +51,7 @@ def _review_context(request, assessment, *, kept: dict | None = None) -> dict:
         "assessment": assessment, "framework": scored.framework, "state": state, "sections": sections,
         "is_reviewer": is_reviewer, "can_respond": can_respond, "accepted": accepted, "queried": queried,
         "open": len(answered) - accepted, "answered": len(answered), "levels": range(5),
+        "open_count": len(answered) - accepted - queried,  # neither accepted nor queried yet
         "bias_rows": [{"bias": b, "name": names[b.code]} for b in bias.dimensions] if bias else None,
         "bias": bias,
     }
@@ -98,6 +100,12 @@ def review_mark(request, assessment_id: int):
         if decision == "accept":
             review.accept_answer(assessment=assessment, user=request.user, code=code)
             messages.success(request, _("%(code)s accepted.") % {"code": code})
+        elif decision == "accept_open":
+            accepted = review.accept_open_answers(assessment=assessment, user=request.user)
+            messages.success(request, ngettext(
+                "%(count)d answer accepted; queried answers stay open.",
+                "%(count)d answers accepted; queried answers stay open.", len(accepted)) % {"count": len(accepted)})
+            return redirect("review", assessment.pk)
         elif decision == "query":
             review.query_answer(assessment=assessment, user=request.user, code=code, comment=comment)
             messages.success(request, _("%(code)s queried: the region has been told.") % {"code": code})

@@ -9,6 +9,7 @@ left out (they are no weight or text)."""
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.utils import formats, timezone
@@ -37,7 +38,7 @@ NOTHING = "—"
 
 def display_value(model: type[models.Model], name: str, value) -> str:
     """`value` of `model`'s field `name` as the admin shows it, in the active language."""
-    model_field = model._meta.get_field(name)
+    model_field: Any = model._meta.get_field(name)  # a concrete field of a history-tracked model
     if value is None or value == "" or value == []:
         return NOTHING
     if model_field.choices:
@@ -55,7 +56,8 @@ def display_value(model: type[models.Model], name: str, value) -> str:
 
 
 def field_label(model: type[models.Model], name: str) -> str:
-    return str(capfirst(model._meta.get_field(name).verbose_name))
+    field: Any = model._meta.get_field(name)
+    return str(capfirst(field.verbose_name))
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def version_changes(*, framework: Framework, include_created: bool = False) -> t
                 record=record, kind=str(capfirst(model._meta.verbose_name)), label=_row_label(record),
                 date=record.history_date, user=record.history_user, reason=record.history_change_reason or "",
                 type_label=str(types.get(record.history_type, record.history_type)), fields=fields))
-    changes.sort(key=lambda change: (change.date, change.record.history_id), reverse=True)
+    changes.sort(key=lambda change: (change.date, getattr(change.record, "history_id", 0)), reverse=True)
     return changes, created
 
 

@@ -13,6 +13,7 @@ score, and saving a table of edited weights and reasons without overwriting anyo
 import hashlib
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -169,9 +170,10 @@ def save_weights(*, framework: Framework, edits: dict[str, dict], user=None, rea
                                     "save again to keep yours.") % {"row": conflict.label}
                                   for conflict in conflicts], conflicts)
         for row in changed:
+            record: Any = row.row  # simple-history reads these two attributes when the row is saved
             if user is not None:
-                row.row._history_user = user
+                record._history_user = user
             if reason.strip():
-                row.row._change_reason = reason.strip()
-            row.row.save(update_fields=list(EDITABLE))
+                record._change_reason = reason.strip()
+            record.save(update_fields=list(EDITABLE))
     return [row.label for row in changed]

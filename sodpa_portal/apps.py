@@ -11,4 +11,4 @@ class SignInThrottlingConfig(AxesAppConfig):
 
 
 class BackgroundTasksConfig(TasksAppConfig):
-    verbose_name = _("Background tasks")
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # a lazy string, as Django's own apps use

@@ -215,3 +215,21 @@ def test_the_inbox_badge_and_its_query_count(case, django_assert_num_queries):
     assert inbox.unread_count(user=official) == 2 and Notification.objects.get(pk=other.pk).read_at is None
     client.post(reverse("inbox_read"))
     assert 'id="inbox-badge"' not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_accepting_every_open_answer_leaves_the_queried_ones_open(case):
+    a, reviewer = case["assessment"], case["assessor"]
+    review.start_review(assessment=a, user=reviewer)
+    review.query_answer(assessment=a, user=reviewer, code="S1.2", comment="请补充台账")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(reviewer)
+    page = client.get(reverse("review", args=[a.pk])).content.decode()
+    assert "认可尚未评审的 2 个回答" in page
+    response = client.post(reverse("review_mark", args=[a.pk]), {"decision": "accept_open"}, follow=True)
+    assert "已认可 2 个回答；被质询的回答仍待处理。" in response.content.decode()
+    assert (state(a, "S1.1"), state(a, "S1.2"), state(a, "O1.1")) == ("accepted", "queried", "accepted")
+    assert 'id="accept-open"' not in response.content.decode()  # nothing left to accept in one go
+    official = Client()
+    official.force_login(case["official"])
+    official.post(reverse("review_mark", args=[a.pk]), {"decision": "accept_open"})  # not a reviewer
+    assert state(a, "S1.2") == "queried"

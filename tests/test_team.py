@@ -243,3 +243,24 @@ def test_an_assignment_reaches_the_contributors_inbox(crew):
                 framework=crew["framework"])  # the same again: nothing new to say
     notes = list(Notification.objects.filter(user=helper).order_by("pk"))[before:]
     assert [(n.kind, n.params["parts"], n.assessment_id) for n in notes] == [("assignment", "P", draft.pk)]
+
+
+def test_on_an_independent_part_each_sees_only_their_own_files(crew, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from assessments.evidence import attach_evidence
+    from frameworks.models import Indicator
+    from tests.evidence_samples import png_bytes
+
+    settings.STORAGES = {**settings.STORAGES, "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    draft = crew["draft"]
+    o11 = Indicator.objects.get(subdimension__dimension__framework=crew["framework"], code="O1.1")
+    for name in ("data", "sensing"):
+        attach_evidence(assessment=draft, indicator=o11, name=f"{name}-台账.png", file=ContentFile(png_bytes()),
+                        user=crew[name])
+    seen = {name: step(signed_in(crew[name]), draft, "O").content.decode() for name in ("data", "sensing")}
+    assert "data-台账.png" in seen["data"] and "sensing-台账.png" not in seen["data"]
+    assert "sensing-台账.png" in seen["sensing"] and "data-台账.png" not in seen["sensing"]
+    both = step(signed_in(crew["official"]), draft, "O").content.decode()  # the coordinator sees both
+    assert "data-台账.png" in both and "sensing-台账.png" in both

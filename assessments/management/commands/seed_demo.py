@@ -225,6 +225,8 @@ class Command(BaseCommand):
             first = Indicator.objects.filter(subdimension__dimension__framework=framework,
                                              subdimension__dimension__code=own_part).order_by("subdimension__order",
                                                                                            "order").first()
+            if first is None:  # every dimension of the framework has indicators
+                raise CommandError(f"part {own_part} has no indicators")
             Answer.objects.update_or_create(assessment=draft, indicator=first, defaults={
                 "level": 2, "not_applicable": False, "updated_by": user,
                 "evidence": f"{name}：{first.code} 示例证据 / sample evidence"})
