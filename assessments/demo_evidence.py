@@ -56,11 +56,20 @@ def _xlsx() -> bytes:
 
 
 def attach_demo_evidence(*, official) -> int:
-    """Attach the demo files unless the assessment has files already; returns how many were attached."""
+    """Attach the demo files to the official's latest submitted assessment and to their verified one
+    (the demo shows a verification with its evidence), unless they have files already; returns how
+    many were attached."""
     region = official.official_regions.order_by("pk").first()
-    assessment = (region.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("-submitted_at").first()
-                  if region else None)
-    if assessment is None or EvidenceFile.objects.filter(assessment=assessment).exists():
+    if region is None:
+        return 0
+    submitted = region.assessments.filter(status=Assessment.Status.SUBMITTED)
+    chosen = [submitted.order_by("-submitted_at").first(), submitted.filter(review__status="verified").first()]
+    unique = {assessment.pk: assessment for assessment in chosen if assessment is not None}
+    return sum(_attach_to(assessment=assessment, official=official) for assessment in unique.values())
+
+
+def _attach_to(*, assessment: Assessment, official) -> int:
+    if EvidenceFile.objects.filter(assessment=assessment).exists():
         return 0
     files = [("S1.1", "数字孪生城市建设规划.pdf", _pdf()), ("D1.1", "数据资源目录.xlsx", _xlsx()),
              ("P1.1", "平台运行指标截图.png", _png())]

@@ -97,6 +97,9 @@ def test_shows_a_verified_assessment_and_an_open_query(framework):
     verified = Review.objects.get(status="verified")
     assert verified.reviewer == assessor and verified.assessment.region.assessors.filter(pk=assessor.pk).exists()
     assert verified.answers.filter(state="queried").count() == 0 and verified.answers.exists()
+    from assessments.models import EvidenceFile
+
+    assert EvidenceFile.objects.filter(assessment=verified.assessment).count() == 3  # verified, with its files
     in_review = Review.objects.get(status="in_review")
     assert in_review.answers.filter(state="queried").count() == 1
     assert set(Notification.objects.filter(user=official).values_list("kind", flat=True)) == {"query", "verified"}

@@ -324,7 +324,7 @@ def test_publishing_names_every_problem_and_refuses_a_published_version(sodpa):
                                     "P3: measures.zh-hans is missing or empty",
                                     "A1.1: levels[2].en is missing or empty"]
     assert Framework.objects.get(pk=draft.pk).status == "draft"
-    with pytest.raises(VersionError, match="already published"):
+    with pytest.raises(VersionError, match="sodpa-2023 v1 已发布"):
         publish(framework=sodpa)
 
 
