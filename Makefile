@@ -93,8 +93,9 @@ test-sqlite: setup-test
 	bin/run-pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS))
 
 # PostgreSQL runs only what depends on the database engine (tests marked `postgres`); SQLite runs everything.
+# Two workers too: each has its own test database on the throw-away server.
 test-postgres: setup-test
-	bin/with-postgres bin/run-pytest -m "postgres and not browser"
+	bin/with-postgres bin/run-pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS)) -m "postgres and not browser"
 
 # The shared cache on a real Redis server (REDIS_URL), as several app servers would use it.
 test-redis: setup-test
