@@ -6,14 +6,18 @@ Every row keeps its history (django-simple-history): who changed what, when, fro
 The rules themselves live in `frameworks.versions` and the models' `clean()` methods.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -75,9 +79,26 @@ class ReadOnlyWhenPublished:
         return super().has_delete_permission(request, obj) and is_editable(row=obj)  # type: ignore[misc]  # a mixin for ModelAdmin and inlines
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # its label is the column header only, as for the other inputs below
+            form.fields["DELETE"].widget.attrs.setdefault("aria-label", str(capfirst(_("delete"))))
+
+
 class VersionedInline(ReadOnlyWhenPublished):
     extra = 0
     show_change_link = True
+    formset: Any = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]  # a mixin
+        if field is not None and isinstance(self, admin.TabularInline):
+            # A tabular inline labels its inputs by the column header only: name each for screen
+            # readers too (WCAG 1.3.1, axe "label").
+            widget = getattr(field.widget, "widget", field.widget)  # inside a related-object wrapper
+            widget.attrs.setdefault("aria-label", str(capfirst(db_field.verbose_name)))
+        return field
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and is_editable(row=obj)  # type: ignore[misc]  # a mixin for inlines
