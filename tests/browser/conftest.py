@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from frameworks.models import Framework
+from tests.factories import DEMO_PASSWORD
 from tests.helpers import sodpa_framework
 
 CHROMIUM = "/usr/bin/chromium"
@@ -79,3 +80,12 @@ def sodpa_live(live_server, transactional_db) -> Framework:
     transactional test flushed it)."""
     return sodpa_framework()
 
+
+
+def sign_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the sign-in page and wait for the dashboard."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"{base_url}/")

@@ -16,10 +16,10 @@ from django.utils import timezone
 from assessments import review
 from assessments.models import Answer, Assessment, Assignment, PlanItem
 from frameworks.models import Indicator
-from tests.factories import DEMO_PASSWORD, AssessmentFactory, RegionFactory, UserFactory
+from tests.factories import AssessmentFactory, RegionFactory, UserFactory
 from tests.helpers import fill
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,13 +56,6 @@ CUT_TEXTS = """el => { const box = el.getBoundingClientRect();
                            || b.bottom > box.bottom + 1); }).map(text => text.textContent); }"""
 ACTION = "建设城市级物联感知平台，统一接入各委办局的感知设备"
 
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{base_url}/")
 
 
 @pytest.fixture

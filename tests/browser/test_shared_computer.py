@@ -5,18 +5,13 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Assessment
-from tests.factories import DEMO_PASSWORD, AssessmentFactory, RegionFactory, UserFactory
+from tests.factories import AssessmentFactory, RegionFactory, UserFactory
 from tests.helpers import fill
+
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{base_url}/")
 
 
 def app_keys(page) -> list[str]:

@@ -21,8 +21,10 @@ from assessments.models import Answer, Assessment, EvidenceFile, Region
 from frameworks.models import Indicator
 from tests.browser.test_official_flow import after_save, radio, zh
 from tests.evidence_samples import pdf_bytes, png_bytes
-from tests.factories import DEMO_PASSWORD, AssessmentFactory, RegionFactory, UserFactory
+from tests.factories import AssessmentFactory, RegionFactory, UserFactory
 from tests.helpers import fill
+
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,13 +40,6 @@ def watched(page, problems: list[str]):
     page.on("pageerror", lambda error: problems.append(str(error)))
     return page
 
-
-def sign_in(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{base}/")
 
 
 def zh_format(message: str, **values) -> str:
