@@ -14,7 +14,7 @@ PLOTLY_LOCALE := static/vendor/plotly/plotly-locale-zh-cn.js
 NPM := $(shell command -v npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres test-redis test-s3 lint mypy lock messages fixture clean bench
+.PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres test-redis test-s3 lint lint-quick mypy lock messages fixture clean bench
 
 setup: debs $(VENV)/.installed $(PLOTLY_JS) $(PLOTLY_LOCALE) messages
 
@@ -72,7 +72,9 @@ run: setup
 serve: setup
 	bin/serve
 
-lint: $(VENV)/.installed mypy
+lint: lint-quick mypy
+
+lint-quick: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(MANAGE) build_framework_fixture --check
 	$(MANAGE) makemigrations --check --dry-run -v 0
@@ -84,7 +86,9 @@ mypy: $(VENV)/.installed
 # Hypothesis's "ci" profile (tests/conftest.py): no deadline, derandomised, the failing example printed.
 test test-sqlite test-postgres test-redis test-s3: export HYPOTHESIS_PROFILE = ci
 
-test: setup-test lint test-sqlite test-postgres test-redis test-s3
+# ruff and the checks, then bin/run-suites: the SQLite suite, and beside it mypy, PostgreSQL, Redis and S3.
+test: setup-test lint-quick
+	bin/run-suites
 
 # The SQLite run on both cores with pytest-xdist (TEST_WORKERS=1 runs it in one process); tests/conftest.py
 # keeps the workers apart (databases, report caches, render servers, Hypothesis examples).

@@ -83,7 +83,10 @@ def _connect_history() -> None:
 
     @receiver(post_create_historical_record, weak=False)
     def _framework_changed(sender, instance, history_instance, history_user=None, **kwargs):
-        if instance._meta.app_label != "frameworks":
+        # A new row has nothing to compare with, and a level descriptor no watched field: both return
+        # before `prev_record`, a query per history row (thousands when a version is loaded or copied).
+        if (instance._meta.app_label != "frameworks" or history_instance.history_type == "+"
+                or not any(hasattr(instance, field) for field in WATCHED_FIELDS)):
             return
         previous = history_instance.prev_record
         for field in WATCHED_FIELDS:

@@ -11,13 +11,19 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 FRAMEWORK_EDITORS = "framework editors"
+DEFAULT_ACTIONS = ("add", "change", "delete", "view")  # Django's default permissions of every model
 
 
 def framework_editors_group() -> Group:
     """The group, created or brought up to date with every permission of the frameworks app."""
-    create_permissions(apps.get_app_config("frameworks"), verbosity=0)  # normally done after migrate
+    config = apps.get_app_config("frameworks")
+    permissions = Permission.objects.filter(content_type__app_label="frameworks")
+    # Normally done after migrate; a count first, as creating them checks every model (most callers find
+    # them all there).
+    if permissions.count() < len(DEFAULT_ACTIONS) * len(list(config.get_models())):
+        create_permissions(config, verbosity=0)
     group, _ = Group.objects.get_or_create(name=FRAMEWORK_EDITORS)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="frameworks"))
+    group.permissions.set(permissions)
     return group
 
 

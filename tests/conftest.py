@@ -25,7 +25,7 @@ from assessments.advice.stability import forget_kept
 from assessments.published import forget_published
 from frameworks.models import Framework
 from frameworks.permissions import make_framework_editor
-from tests.factories import RegionFactory, UserFactory
+from tests.factories import RegionFactory, UserFactory, build_framework
 from tests.helpers import load_sodpa, sodpa_framework
 
 # The examples of a failing test are printed with the seed to reproduce them (print_blob); `derandomize`
@@ -57,6 +57,18 @@ def sodpa(db) -> Framework:
     """The real SODPA framework (sodpa-2023 version 1), from the committed fixture. Loaded once per
     session; reloaded only after a transactional test has flushed the database."""
     return sodpa_framework()
+
+
+# Five dimensions of one sub-dimension and two indicators each: S1.1, S1.2, O1.1, … A1.2.
+SMALL_SHAPE = {code: {f"{code}1": [(1, False), (1, False)]} for code in "SODPA"}
+
+
+@pytest.fixture
+def small_framework(db) -> Framework:
+    """A published five-dimension framework with the real one's dimension codes but ten indicators, for
+    what does not depend on the guide's content (report tasks and caching, access, downloads): its
+    report typesets in a third of the real one's time."""
+    return build_framework(SMALL_SHAPE)
 
 
 V2_FIXTURE = Path(django_settings.BASE_DIR) / "fixtures" / "sodpa-2023-v2.json"

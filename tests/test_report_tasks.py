@@ -28,8 +28,8 @@ FAILED_MESSAGE = "The PDF report could not be produced. Please try again."
 
 
 @pytest.fixture
-def assessment(sodpa, people):
-    assessment = AssessmentFactory(region=people["own"], framework=sodpa, title="2026 年度自评估")
+def assessment(small_framework, people):
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework, title="2026 年度自评估")
     fill(assessment, 3)
     return assessment
 
@@ -131,8 +131,8 @@ def test_with_the_database_backend_prepare_queues_once_and_a_worker_renders(data
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_command_as_in_production_committed_rows_and_fresh_connections(sodpa, people):
-    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+def test_the_worker_command_as_in_production_committed_rows_and_fresh_connections(small_framework, people):
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework)
     fill(assessment, 2)
     client = Client(headers={"accept-language": "en"})
     client.force_login(people["consultant"])
@@ -258,10 +258,10 @@ def test_while_a_render_of_the_state_runs_prepare_and_status_wait_for_it(officia
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_prepares_start_one_render(sodpa, people, caplog):
+def test_two_concurrent_prepares_start_one_render(small_framework, people, caplog):
     import threading
 
-    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework)
     fill(assessment, 2)
     url = urls(assessment)
     barrier, answers = threading.Barrier(2), []

@@ -33,6 +33,15 @@ def submitted(sodpa, people):
     return assessment
 
 
+@pytest.fixture
+def small_submitted(small_framework, people):
+    """A submitted assessment of the small framework: for downloads and caching, not content."""
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework, title="2026 年度自评估",
+                                   status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
+    fill(assessment, 3)
+    return assessment
+
+
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
@@ -96,7 +105,8 @@ def test_a_submitted_assessment_renders_the_same_bytes_every_time(submitted):
         assessment=submitted, language="zh-hans")
 
 
-def test_download_is_cached_until_an_answer_changes(client, people, submitted):
+def test_download_is_cached_until_an_answer_changes(client, people, small_submitted):
+    submitted = small_submitted
     client.force_login(people["consultant"])
     url = reverse("report_pdf", args=[submitted.pk]) + "?lang=en"
     first = client.get(url)
@@ -114,8 +124,8 @@ def test_download_is_cached_until_an_answer_changes(client, people, submitted):
     ("official", 200), ("consultant", 200), ("admin", 404), ("other_official", 404),
     ("other_consultant", 404), ("nobody", 404),
 ])
-def test_report_download_is_scoped(client, people, sodpa, role, status):
-    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+def test_report_download_is_scoped(client, people, small_framework, role, status):
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework)
     client.force_login(people[role])
     response = client.get(reverse("report_pdf", args=[assessment.pk]) + "?lang=en")
     assert response.status_code == status
@@ -142,9 +152,9 @@ def test_the_renderer_fetches_nothing_but_our_static_files(url):
     assert b".radar" in response.read()
 
 
-def test_render_report_command_writes_the_pdf(submitted, tmp_path):
+def test_render_report_command_writes_the_pdf(small_submitted, tmp_path):
     output = tmp_path / "report.pdf"
-    call_command("render_report", submitted.pk, "--lang", "en", "--output", str(output))
+    call_command("render_report", small_submitted.pk, "--lang", "en", "--output", str(output))
     assert output.read_bytes().startswith(b"%PDF")
     assert "Executive summary" in pdf_text(output.read_bytes(), tmp_path)
 
@@ -153,15 +163,15 @@ MATH_TITLE = r"$\frac{1}{0}$ and $x$"
 BROKEN_MATH_TITLE = r"$\sqrt{}$ costs $$ and $\foo$"  # each of these raised in matplotlib's mathtext
 
 
-def test_dollar_signs_in_titles_and_names_are_drawn_as_typed(client, people, sodpa, tmp_path):
+def test_dollar_signs_in_titles_and_names_are_drawn_as_typed(client, people, small_framework, tmp_path):
     """matplotlib read `$…$` as mathtext: `\\frac{1}{0}` broke every report of the region for good."""
     people["own"].name = "园区 $\\alpha$"
     people["own"].save()
-    earlier = AssessmentFactory(region=people["own"], framework=sodpa, title=MATH_TITLE,
+    earlier = AssessmentFactory(region=people["own"], framework=small_framework, title=MATH_TITLE,
                                 status=Assessment.Status.SUBMITTED,
                                 submitted_at=timezone.now() - timezone.timedelta(days=30))
     fill(earlier, 1)
-    current = AssessmentFactory(region=people["own"], framework=sodpa, title=BROKEN_MATH_TITLE)
+    current = AssessmentFactory(region=people["own"], framework=small_framework, title=BROKEN_MATH_TITLE)
     fill(current, 3)
     client.force_login(people["official"])
     for assessment in (earlier, current):
