@@ -94,7 +94,7 @@ test: setup-test lint-quick
 # keeps the workers apart (databases, report caches, render servers, Hypothesis examples).
 TEST_WORKERS ?= 2
 test-sqlite: setup-test
-	bin/run-pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS))
+	bin/run-pytest --no-migrations $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS))
 
 # PostgreSQL runs only what depends on the database engine (tests marked `postgres`); SQLite runs everything.
 # Two workers too: each has its own test database on the throw-away server.
