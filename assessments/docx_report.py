@@ -149,6 +149,20 @@ def _toc(document) -> None:
     document.settings.element.append(update)
 
 
+def _numbered_list(document, texts: list[str]) -> None:
+    """Paragraphs in Word's "List Number" style, numbered from 1. Every list gets its own numbering
+    instance (a w:num over the style's abstract numbering, restarting at 1); with the style's own
+    instance alone, Word, WPS and LibreOffice would carry on counting from the previous list."""
+    numbering = document.part.numbering_part.element
+    style_num_id = document.styles["List Number"].element.pPr.numPr.numId.val
+    num = numbering.add_num(numbering.num_having_numId(style_num_id).abstractNumId.val)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    for text in texts:
+        properties = document.add_paragraph(text, style="List Number")._p.get_or_add_pPr().get_or_add_numPr()
+        properties.get_or_add_ilvl().val = 0
+        properties.get_or_add_numId().val = num.numId
+
+
 def _page_break(document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -230,13 +244,11 @@ def _summary(document, context: dict) -> None:
         document.add_paragraph(_("Not enough peers: fewer than %(minimum)s regions of this kind have a submitted "
                                  "assessment, so no comparison is shown.") % {"minimum": context["min_peers"]})
     document.add_heading(_("Strengths"), level=2)
-    for item in advice.strengths:
-        document.add_paragraph(f"{item.subdimension.code} {item.subdimension.name} — {score(item.score)}",
-                               style="List Number")
+    _numbered_list(document, [f"{item.subdimension.code} {item.subdimension.name} — {score(item.score)}"
+                              for item in advice.strengths])
     document.add_heading(_("Priorities"), level=2)
-    for item in advice.weak_areas:
-        document.add_paragraph(f"{item.subdimension.code} {item.subdimension.name} — {score(item.score)} "
-                               f"({tier_label(item.tier)})", style="List Number")
+    _numbered_list(document, [f"{item.subdimension.code} {item.subdimension.name} — {score(item.score)} "
+                              f"({tier_label(item.tier)})" for item in advice.weak_areas])
     if not advice.weak_areas:
         document.add_paragraph(_("None below the advanced tier."))
 

@@ -10,8 +10,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -331,36 +333,59 @@ def preview_table(draft: Framework) -> dict:
 # --- the questionnaire ---------------------------------------------------------------------------
 
 
+# Long texts in a few lines (they grow when typed into): a page of inlines stays readable.
+COMPACT_TEXT = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
+                models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
+
+
+def _texts(title, *fields: str) -> tuple[Any, dict]:
+    """An inline's long texts in a fieldset that opens on demand (a <details>; Django keeps it open
+    when one of its fields has an error), so each row shows its essentials first."""
+    return (title, {"classes": ["collapse"], "fields": list(fields)})
+
+
 class SubDimensionInline(VersionedInline, admin.StackedInline):
     model = SubDimension
-    fields = ["code", "order", "guide_section", "weight", "name_zh", "name_en", "measures_zh", "measures_en",
-              "rationale_zh", "rationale_en"]
+    formfield_overrides = COMPACT_TEXT
+    fieldsets = [(None, {"fields": [("code", "order", "weight", "guide_section"), ("name_zh", "name_en")]}),
+                 _texts(gettext_lazy("Measures and reasons for the weight"),
+                        "measures_zh", "measures_en", "rationale_zh", "rationale_en")]
 
 
 @admin.register(Dimension)
 class DimensionAdmin(VersionedAdmin):
     list_display = ["code", "name_zh", "name_en", "weight", "framework"]
     list_filter = ["framework"]
+    formfield_overrides = COMPACT_TEXT
     inlines = [SubDimensionInline]
 
 
 class IndicatorInline(VersionedInline, admin.StackedInline):
+    """Each indicator of a sub-dimension: its code, order, weight, N/A rule, guide section and
+    Chinese question at a glance, its other texts folded (every field stays editable here, and on
+    the indicator's own page, linked from each row with its level descriptors)."""
+
     model = Indicator
-    fields = ["code", "order", "weight", "allows_na", "na_kinds", "guide_section", "rationale_zh", "rationale_en",
-              "guide_quote_zh", "guide_quote_en", "question_zh", "question_en",
-              "help_zh", "help_en"]
+    formfield_overrides = COMPACT_TEXT
+    fieldsets = [(None, {"fields": [("code", "order", "weight", "guide_section"), ("allows_na", "na_kinds"),
+                                    "question_zh"]}),
+                 _texts(gettext_lazy("English question, reasons for the weight, guide quotation and help"),
+                        "question_en", "rationale_zh", "rationale_en", "guide_quote_zh", "guide_quote_en",
+                        "help_zh", "help_en")]
 
 
 @admin.register(SubDimension)
 class SubDimensionAdmin(VersionedAdmin):
     list_display = ["code", "name_zh", "name_en", "dimension"]
     list_filter = ["dimension__framework", "dimension__code"]
+    formfield_overrides = COMPACT_TEXT
     inlines = [IndicatorInline]
 
 
 class LevelDescriptorInline(VersionedInline, admin.TabularInline):
     model = LevelDescriptor
     fields = ["level", "text_zh", "text_en", "criteria"]
+    formfield_overrides = COMPACT_TEXT
     max_num = 5
     show_change_link = False
 
@@ -376,6 +401,7 @@ class IndicatorAdmin(VersionedAdmin):
     list_display = ["code", "question_zh", "weight", "allows_na", "subdimension"]
     list_filter = ["subdimension__dimension__framework", "subdimension__dimension__code", "allows_na"]
     search_fields = ["code", "question_zh", "question_en"]
+    formfield_overrides = COMPACT_TEXT
     inlines = [LevelDescriptorInline]
 
 

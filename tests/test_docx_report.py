@@ -85,6 +85,47 @@ def test_headings_use_word_styles_for_the_navigation_pane_and_the_toc(submitted,
     assert document.settings.element.find(qn("w:updateFields")) is not None
 
 
+def shown_numbers(document) -> list[tuple[str, str]]:
+    """(number, text) of every numbered paragraph as Word shows it: a paragraph's numbering instance
+    (its own numPr, else its style's) counts on from the last number of its abstract numbering, unless
+    the instance restarts it (a startOverride, applied where the instance is first used)."""
+    numbering = document.part.numbering_part.element
+    counters: dict[str, int] = {}
+    started: set[str] = set()
+    shown = []
+    for paragraph in document.paragraphs:
+        properties = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+        if properties is None and paragraph.style.element.pPr is not None:
+            properties = paragraph.style.element.pPr.numPr
+        if properties is None or properties.numId is None:
+            continue
+        num_id = properties.numId.val
+        num = numbering.num_having_numId(num_id)
+        abstract = num.abstractNumId.val
+        restart = num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        if num_id not in started and restart is not None:
+            counters[abstract] = int(restart.get(qn("w:val"))) - 1
+        started.add(num_id)
+        counters[abstract] = counters.get(abstract, 0) + 1
+        shown.append((f"{counters[abstract]}.", paragraph.text))
+    return shown
+
+
+def test_the_priorities_are_numbered_from_1_not_on_from_the_strengths(submitted):
+    document = Document(io.BytesIO(render_docx(assessment=submitted, language="en")))
+    advice = assessment_result(assessment=submitted).advice
+    strengths, priorities = len(advice.strengths), len(advice.weak_areas)
+    assert strengths >= 2 and priorities >= 1
+    shown = shown_numbers(document)
+    assert [number for number, _ in shown] == [f"{n}." for n in range(1, strengths + 1)] + [
+        f"{n}." for n in range(1, priorities + 1)]
+    assert shown[strengths][1].startswith(advice.weak_areas[0].subdimension.code + " ")
+    # two numbering instances, one per list
+    ids = {paragraph._p.pPr.numPr.numId.val for paragraph in document.paragraphs
+           if paragraph.style.name == "List Number"}
+    assert len(ids) == 2
+
+
 def test_the_radar_is_embedded_and_the_fonts_suit_word_and_wps(submitted):
     document = Document(io.BytesIO(render_docx(assessment=submitted, language="zh-hans")))
     images = [part for part in document.part.package.parts if part.content_type == "image/png"]

@@ -5,17 +5,34 @@ modebar and with their text equivalent, the zh history chart has Chinese date ti
 tests/artifacts/ (`phone-<lang>-<page>-<width>.png`).
 
 One test per language walks every page at both widths in one browser context and asserts once, listing
-every page, width and problem found."""
+every page, width and problem found: signed out (sign-in, the four password-reset pages with a real
+token, the lockout and rate-limit refusals, the 500 and 503 pages), as the official (the main pages,
+a provisional result, the move to a new edition, the password change, the 404 and 403 pages), as the
+consultant (the review page) and as a contributor (their part of the questionnaire)."""
 
 import datetime
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import caches
+from django.core.files.base import ContentFile
+from django.template import loader
+from django.test import Client, RequestFactory
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from accounts import ratelimit
+from accounts.views import SIGN_IN
 from assessments import review
+from assessments.evidence import attach_evidence
 from assessments.models import Answer, Assessment, Assignment, PlanItem
 from frameworks.models import Indicator
+from frameworks.versions import new_draft_version, publish
+from sodpa_portal.views import server_error
+from tests.evidence_samples import png_bytes
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory
 from tests.helpers import fill
 
@@ -24,7 +41,10 @@ from .conftest import ARTIFACTS, sign_in
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# Each page is loaded on the phone and checked, then widened to 1366 px and checked again (one load, as
+# the page's CSS and scripts follow the width); a page with a chart is loaded again at 1366 px.
 WIDTHS = ((360, 740), (1366, 900))
+CHART = ".main-svg"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
 # A short name of an element for the failure message: tag#id.class
@@ -92,11 +112,75 @@ def world(sodpa_live):
     own.consultants.add(consultant)
     review.start_review(assessment=later, user=consultant)
     review.query_answer(assessment=later, user=consultant, code="S1.1", comment="请补充 S1.1 的证明材料")
-    return {"region": own, "later": later, "draft": draft}
+    # evidence files on the questionnaire and the results; a newer edition to move the draft to
+    for assessment in (draft, later):
+        attach_evidence(assessment=assessment, indicator=Indicator.objects.get(
+            subdimension__dimension__framework=sodpa_live, code="S1.1"), name="园区数字孪生规划.png",
+            file=ContentFile(png_bytes()), user=official, require_draft=False)
+    publish(framework=new_draft_version(framework=sodpa_live))
+    # a region the official only advises: its team page is refused (403)
+    advised = RegionFactory(name="顾问服务的城市")
+    advised.consultants.add(official)
+    advised_draft = AssessmentFactory(region=advised, framework=sodpa_live)
+    # a user who forgot their password (a real reset link), and one locked out by five wrong passwords
+    forgetful = UserFactory(username="phone-forgetful", email="forgetful@example.org")
+    reset = f"/accounts/reset/{urlsafe_base64_encode(force_bytes(forgetful.pk))}/" \
+            f"{default_token_generator.make_token(forgetful)}/"
+    UserFactory(username="phone-locked")
+    client = Client()
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"username": "phone-locked", "password": "wrong"})
+    return {"region": own, "later": later, "draft": draft, "advised_draft": advised_draft, "reset": reset}
+
+
+def wrong_sign_in(username: str):
+    """Signing in as `username` with a wrong password, from the sign-in page."""
+    def visit(page, base_url: str) -> None:
+        page.goto(f"{base_url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "wrong")
+        with page.expect_navigation():
+            page.press("#id_password", "Enter")
+    return visit
+
+
+def rate_limited(page, base_url: str) -> None:
+    """A sign-in from an address that used up its failed sign-ins (then the count is put back)."""
+    key = ratelimit._key(SIGN_IN, "127.0.0.1")
+    caches["shared"].set(key, 10_000, timeout=600)
+    try:
+        wrong_sign_in("phone-official")(page, base_url)
+    finally:
+        caches["shared"].delete(key)
+
+
+def served(status: int, html: str):
+    """A page the live server cannot be made to serve on purpose (the 500 and 503 pages), as the
+    production handlers render it, answered in its place."""
+    def visit(page, base_url: str) -> None:
+        url = f"{base_url}/__status_{status}__/"
+        page.route(url, lambda route: route.fulfill(status=status, body=html, content_type="text/html; charset=utf-8"))
+        page.goto(url)
+    return visit
+
+
+def signed_out_pages(world) -> list:
+    """(name, path or visit(page, base_url), a selector that must be on the page)."""
+    return [
+        ("login", "/accounts/login/", "#id_username"),
+        ("password-reset", "/accounts/password_reset/", "main h1"),
+        ("password-reset-done", "/accounts/password_reset/done/", "main h1"),
+        ("password-reset-confirm", world["reset"], "#id_new_password1"),
+        ("password-reset-complete", "/accounts/reset/done/", "main h1"),
+        ("locked-out", wrong_sign_in("phone-locked"), "a[href='/accounts/password_reset/']"),
+        ("rate-limited", rate_limited, "#rate-limited"),
+        ("500", served(500, server_error(RequestFactory().get("/")).content.decode()), "h1"),
+        ("503", served(503, loader.get_template("503.html").render({})), "h1"),
+    ]
 
 
 def pages(world) -> list[tuple[str, str, str | None]]:
-    """(name, path, a chart's selector to wait for or None)."""
+    """(name, path, a selector to wait for (a chart, or what shows it is the page meant) or None)."""
     return [
         ("dashboard", "/", None),
         ("questionnaire", f"/assessments/{world['draft'].pk}/?step=O", None),
@@ -108,6 +192,21 @@ def pages(world) -> list[tuple[str, str, str | None]]:
         ("consensus", f"/assessments/{world['draft'].pk}/consensus/D1/", None),
         ("review", f"/assessments/{world['later'].pk}/review/", None),
         ("inbox", "/inbox/", None),
+        ("questionnaire-evidence", f"/assessments/{world['draft'].pk}/?step=S", ".evidence-files li"),
+        ("results-provisional", f"/assessments/{world['draft'].pk}/results/", "#radar .main-svg"),
+        ("move", f"/assessments/{world['draft'].pk}/move/", "#carried"),
+        ("password-change", "/accounts/password_change/", "#id_old_password"),
+        ("password-change-done", "/accounts/password_change/done/", "#password-changed"),
+        ("404", "/assessments/999999/", "main h1"),
+        ("403", f"/assessments/{world['advised_draft'].pk}/team/", "main h1"),
+    ]
+
+
+def other_people_pages(world) -> list:
+    """(user name, [(name, path, selector)]): the consultant's review page, a contributor's part."""
+    return [
+        ("phone-consultant", [("review-consultant", f"/assessments/{world['later'].pk}/review/", None)]),
+        ("phone-bureau-1", [("questionnaire-contributor", f"/assessments/{world['draft'].pk}/?step=D", None)]),
     ]
 
 
@@ -128,28 +227,36 @@ def chart_problems(page, lang: str) -> list[str]:
     return problems
 
 
-def check_page(page, name: str, width: int, chart: str | None, lang: str) -> list[str]:
+def check_page(page, name: str, width: int, ready: str | None, lang: str, *, prefix: str = "phone",
+               boxes_may_scroll: bool = False) -> list[str]:
+    """What is wrong with the page as shown: overflow, charts, axe-core; then its first screen's PNG
+    (`<prefix>-<lang>-<name>-<width>.png`). `boxes_may_scroll`: tables may scroll inside their own box
+    (the admin's design) as long as the page itself does not."""
     problems = []
-    if chart:
-        page.wait_for_selector(chart)
-        if page.locator(".modebar").count():
-            problems.append("Plotly's modebar is shown")
-        problems += chart_problems(page, lang)
+    if ready:
+        try:
+            page.locator(ready).first.wait_for()
+        except PlaywrightTimeout:
+            problems.append(f"{ready} is not on the page: {page.url} {page.title()!r}")
+    if page.locator(".modebar").count():
+        problems.append("Plotly's modebar is shown")
+    problems += chart_problems(page, lang)
     overflow = page.evaluate(OVERFLOW_SCRIPT)
     if overflow["scrollWidth"] > overflow["innerWidth"]:
         problems.append(f"scrollWidth {overflow['scrollWidth']} > {overflow['innerWidth']}: {overflow['wide']}")
-    if width < 576:
+    if width < 576 and not boxes_may_scroll:
         boxes = page.evaluate(SCROLLING_BOXES)
         if boxes:
             problems.append(f"scrolls sideways inside {boxes}")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("!!window.axe"):  # once per loaded page, not again after widening it
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate(AXE_RUN, AXE_TAGS)
     for violation in result["violations"]:
         targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
         problems.append(f"axe {violation['id']} ({violation['impact']}): {targets}")
     # the first screen as a person sees it: a full page is 14,000–34,000 px tall on a phone, and its PNG
     # alone cost the suite half a minute
-    page.screenshot(path=str(ARTIFACTS / f"phone-{lang}-{name}-{width}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"{prefix}-{lang}-{name}-{width}.png"))
     return [f"{name} at {width} px: {problem}" for problem in problems]
 
 
@@ -165,17 +272,25 @@ def test_every_page_fits_a_phone_and_passes_axe(chromium, live_server, world, la
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     failures: list[str] = []
+    base = live_server.url
+
+    def walk(entries) -> None:
+        for name, visit, ready in entries:
+            for number, (width, height) in enumerate(WIDTHS):
+                page.set_viewport_size({"width": width, "height": height})
+                if number == 0 or CHART in (ready or ""):  # loaded on the phone; a chart is drawn anew at 1366
+                    visit(page, base) if callable(visit) else page.goto(base + visit)
+                failures.extend(check_page(page, name, width, ready, lang))
+
     try:
-        for width, height in WIDTHS:
-            page.set_viewport_size({"width": width, "height": height})
-            page.goto(f"{live_server.url}/accounts/login/")
-            failures += check_page(page, "login", width, None, lang)
-        sign_in(page, live_server.url, "phone-official")
-        for width, height in WIDTHS:
-            page.set_viewport_size({"width": width, "height": height})
-            for name, path, chart in pages(world):
-                page.goto(live_server.url + path)
-                failures += check_page(page, name, width, chart, lang)
+        walk(signed_out_pages(world))
+        sign_in(page, base, "phone-official")
+        walk(pages(world))
+        for username, entries in other_people_pages(world):
+            context.clear_cookies()
+            context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
+            sign_in(page, base, username)
+            walk(entries)
     finally:
         context.close()
     failures += [f"JavaScript error: {error}" for error in errors]
