@@ -17,6 +17,7 @@ import io
 from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
@@ -391,7 +392,8 @@ def _comparison(document, context: dict) -> None:
     document.add_paragraph(_("Previous submitted assessment: “%(title)s”.") % {"title": previous.title})
     rows = [[[(row.name, True)] if row.code == "overall" else f"{row.code} {row.name}", score(row.before),
              score(row.after), row.change, row.tier_change] for row in context["comparison"]]
-    _table(document, [_("Dimension"), previous.title, context["assessment"].title, _("Change"), _("Tier change")],
+    change = pgettext("score difference", "Change")  # not the admin's "Change" (修改)
+    _table(document, [_("Dimension"), previous.title, context["assessment"].title, change, _("Tier change")],
            rows, widths=[5, 2.8, 2.8, 2, 3.4])
 
 
