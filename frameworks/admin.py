@@ -6,6 +6,7 @@ Every row keeps its history (django-simple-history): who changed what, when, fro
 The rules themselves live in `frameworks.versions` and the models' `clean()` methods.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -334,11 +335,12 @@ def preview_table(draft: Framework) -> dict:
 
 
 # Long texts in a few lines (they grow when typed into): a page of inlines stays readable.
-COMPACT_TEXT = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
-                models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
+COMPACT_TEXT: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
+    models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
 
 
-def _texts(title, *fields: str) -> tuple[Any, dict]:
+def _texts(title, *fields: str) -> tuple[Any, Any]:
     """An inline's long texts in a fieldset that opens on demand (a <details>; Django keeps it open
     when one of its fields has an error), so each row shows its essentials first."""
     return (title, {"classes": ["collapse"], "fields": list(fields)})
