@@ -108,11 +108,14 @@ def test_two_contributors_saving_their_parts_at_once_both_keep_their_answers(sod
 
 
 values = st.one_of(st.none(), st.integers(0, 4))
+# The step form refuses NUL before save_step is called (Django's ProhibitNullCharactersValidator), and
+# PostgreSQL cannot store it.
+evidence_texts = st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=5)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=st.lists(st.tuples(st.sampled_from(["load", "save"]), st.integers(0, 2), st.integers(0, 2), values,
-                               st.text(max_size=5)), min_size=1, max_size=25))
+                               evidence_texts), min_size=1, max_size=25))
 @pytest.mark.django_db
 def test_random_interleavings_never_overwrite_a_saved_answer_silently(sodpa, plan):
     """Three editors load pages and save in random order. A save is applied only for indicators
