@@ -28,7 +28,8 @@ from assessments.inbox import sent_back
 from assessments.models import Assessment, Comment, PlanItem
 from assessments.outline import indicator_anchor, questionnaire_outline, unanswered_codes
 from assessments.plans import PlanItemForm, move_rows, plan_indicators, plan_progress
-from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
+from assessments.published import questionnaire_of
+from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions
 from assessments.results import advice_of, assessment_result, scored_assessment
 from assessments.review import review_state, verified_ids
 from assessments.scoring import NA_SHARE_FLAG, na_shares
@@ -181,7 +182,7 @@ def _answers_now(request, assessment: Assessment, who: _Answering) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request, assessment_id: int):
     assessment = access.questionnaire_assessment_or_404(request.user, assessment_id)
-    framework = framework_with_questionnaire(assessment.framework_id)
+    framework = questionnaire_of(framework=assessment.framework)  # a published version: kept per worker
     who = _answering(request, assessment, framework)
     dimensions, editable, answers, scope = who.dimensions, who.editable, who.answers, who.scope
     outline = questionnaire_outline(framework=framework, answers=answers, only=who.only)
