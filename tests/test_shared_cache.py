@@ -54,6 +54,7 @@ def test_another_worker_reads_the_peer_table_from_redis(five_regions):
     assert list(shared["overall"]) == list(frame["overall"]) == [0.0, 25.0, 50.0, 75.0, 100.0]
 
 
+@pytest.mark.redis  # and on the database cache, in the SQLite run
 def test_a_changed_answer_is_never_served_from_a_stale_table(five_regions):
     """A submitted assessment's answers change only in review (`review.change_answer`, which stamps
     the assessment): the peer table's state sees it, without reading every answer (issue 12)."""
