@@ -66,8 +66,9 @@ def move_rows(framework: Framework, moves) -> list[dict]:
         target = next((lv.text for lv in indicator.levels.all() if lv.level == move.to_level), "")
         action = _("Raise %(code)s from level %(from)s to %(to)s: %(target)s") % {
             "code": move.indicator, "from": move.from_level, "to": move.to_level, "target": target}
-        rows.append({"move": move, "indicator": indicator, "target": target,
-                     "action": Truncator(action).chars(ACTION_MAX_LENGTH)})
+        if len(action) > ACTION_MAX_LENGTH:  # Truncator walks every character: only when it must cut
+            action = Truncator(action).chars(ACTION_MAX_LENGTH)
+        rows.append({"move": move, "indicator": indicator, "target": target, "action": action})
     return rows
 
 

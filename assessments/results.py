@@ -21,7 +21,7 @@ from assessments.published import kept_for_published, questionnaire_of
 from assessments.queries import batch_scorecards, frameworks_by_id
 from assessments.recommendations import Recommendations, derive_recommendations, load_rules
 from assessments.scoring import AnswerValue, ScoreCard, score_answers
-from assessments.selectors import answer_values, previous_submitted
+from assessments.selectors import answer_values, answer_values_for, previous_submitted
 from frameworks.models import Framework
 from frameworks.spec import FrameworkSpec, framework_spec
 
@@ -55,23 +55,27 @@ def score_assessment(*, assessment: Assessment, framework: Framework | None = No
     return scored_assessment(assessment=assessment, framework=framework).card
 
 
-def scored_assessment(*, assessment: Assessment, framework: Framework | None = None) -> ScoredAssessment:
-    """`framework`: the assessment's framework version with its questionnaire, when the caller has it."""
+def scored_assessment(*, assessment: Assessment, framework: Framework | None = None,
+                      values: Mapping[str, AnswerValue] | None = None) -> ScoredAssessment:
+    """`framework`: the assessment's framework version with its questionnaire, and `values` its
+    answer values, when the caller has them."""
     framework = framework or questionnaire_of(framework=assessment.framework)
     spec = kept_for_published(framework=framework, what="spec", build=lambda: framework_spec(framework=framework))
-    values = answer_values(assessment=assessment)
+    values = answer_values(assessment=assessment) if values is None else values
     return ScoredAssessment(assessment=assessment, framework=framework, spec=spec, values=values,
                             card=score_answers(spec=spec, answers=values))
 
 
 def assessment_result(*, assessment: Assessment) -> AssessmentResult:
     """Everything known about one assessment, in the active language."""
-    scored = scored_assessment(assessment=assessment)
-    previous = None
     earlier = previous_submitted(assessment=assessment)
+    values = answer_values_for(assessment_ids=[assessment.pk] + ([earlier.pk] if earlier else []))  # one query
+    scored = scored_assessment(assessment=assessment, values=values[assessment.pk])
+    previous = None
     if earlier is not None:
         same = earlier.framework_id == assessment.framework_id
-        previous = scored_assessment(assessment=earlier, framework=scored.framework if same else None)
+        previous = scored_assessment(assessment=earlier, framework=scored.framework if same else None,
+                                     values=values[earlier.pk])
     peers = compare_with_peers(region=assessment.region, card=scored.card, dimension_names=scored.dimension_names,
                                overall_name=gettext("Overall"))
     return AssessmentResult(**{field: getattr(scored, field) for field in ("assessment", "framework", "spec",

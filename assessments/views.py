@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -23,11 +23,13 @@ from assessments.benchmarks import MIN_PEERS
 from assessments.charts import radar_figure
 from assessments.evidence import questionnaire_evidence, results_evidence
 from assessments.forms import StepForm, field_key
+from assessments.fragments import cached_fragments, result_state
 from assessments.inbox import sent_back
 from assessments.models import Assessment, Comment, PlanItem
 from assessments.outline import indicator_anchor, questionnaire_outline, unanswered_codes
 from assessments.plans import PlanItemForm, move_rows, plan_indicators, plan_progress
-from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions, framework_with_questionnaire
+from assessments.published import questionnaire_of
+from assessments.queries import answers_by_indicator, batch_scores, dashboard_regions
 from assessments.results import advice_of, assessment_result, scored_assessment
 from assessments.review import review_state, verified_ids
 from assessments.scoring import NA_SHARE_FLAG, na_shares
@@ -180,7 +182,7 @@ def _answers_now(request, assessment: Assessment, who: _Answering) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request, assessment_id: int):
     assessment = access.questionnaire_assessment_or_404(request.user, assessment_id)
-    framework = framework_with_questionnaire(assessment.framework_id)
+    framework = questionnaire_of(framework=assessment.framework)  # a published version: kept per worker
     who = _answering(request, assessment, framework)
     dimensions, editable, answers, scope = who.dimensions, who.editable, who.answers, who.scope
     outline = questionnaire_outline(framework=framework, answers=answers, only=who.only)
@@ -375,7 +377,7 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
     previous_plan = None
     if previous is not None:
         previous_plan = plan_progress(previous.plan_items.select_related("indicator"), levels)
-    return {
+    context = {
         "assessment": assessment, "framework": framework, "card": card, "previous": previous,
         "provisional": not card.is_complete,  # an incomplete draft: no tier shown anywhere on the page
         "previous_card": previous_card, "figure": figure, "advice": advice, "peers": peers,
@@ -398,6 +400,10 @@ def _results_context(request, assessment: Assessment, *, plan_form: PlanItemForm
                           "target_date": (timezone.localdate() + timedelta(days=365)).isoformat()}
         if may_plan else None,
     }
+    # the parts that show the result and nothing of the viewer, once per state and language
+    context["fragments"] = cached_fragments(state=result_state(result=result, language=get_language()),
+                                            context=context)
+    return context
 
 
 @never_cache

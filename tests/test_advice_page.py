@@ -70,3 +70,18 @@ def test_the_report_carries_the_advice(assessment, language, expected):
     html = report_html(assessment=assessment, language=language)
     for text in expected:
         assert text in html, text
+
+
+def test_a_changed_city_type_shows_its_own_scenes_on_the_next_view(client, people, assessment):
+    """The recommendations are cached per state of the result (assessments/fragments.py): the region's
+    city type, changed in the admin, is part of that state."""
+    client.force_login(people["official"])
+    client.cookies.load({"django_language": "en"})
+    url = reverse("results", args=[assessment.pk])
+    before = client.get(url).content.decode()
+    assert "An option for a comprehensive city:" in before and "Feature-led scenes for a Port city" not in before
+    region = people["own"]
+    region.city_type = "port"
+    region.save()
+    after = client.get(url).content.decode()
+    assert "Feature-led scenes for a Port city" in after and "An option for a comprehensive city:" not in after

@@ -9,9 +9,10 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
-from assessments.benchmarks import latest_submitted, peer_frame
+from assessments import review
+from assessments.benchmarks import CACHE_FORMAT, peer_frame, peer_state
 from assessments.models import Assessment, Region
-from tests.factories import AssessmentFactory, RegionFactory, build_framework
+from tests.factories import AssessmentFactory, RegionFactory, UserFactory, build_framework
 from tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
@@ -48,21 +49,23 @@ def test_another_worker_reads_the_peer_table_from_redis(five_regions):
     assert isinstance(caches["default"], RedisCache)
     frame = peer_frame()
     other_worker = RedisCache(REDIS_URL, {"KEY_PREFIX": caches["default"].key_prefix})
-    from assessments.benchmarks import _frame_key
-
-    shared = other_worker.get(_frame_key(latest_submitted(Region.objects.all())))
+    shared = other_worker.get(f"peer-frame:{CACHE_FORMAT}:{peer_state()}")
     assert shared is not None
     assert list(shared["overall"]) == list(frame["overall"]) == [0.0, 25.0, 50.0, 75.0, 100.0]
 
 
-@pytest.mark.redis
-@needs_redis
+@pytest.mark.redis  # and on the database cache, in the SQLite run
 def test_a_changed_answer_is_never_served_from_a_stale_table(five_regions):
+    """A submitted assessment's answers change only in review (`review.change_answer`, which stamps
+    the assessment): the peer table's state sees it, without reading every answer (issue 12)."""
     before = peer_frame()
     assessment = Assessment.objects.order_by("pk").first()
-    answer = assessment.answers.first()
-    answer.level = 4
-    answer.save()
+    official, assessor = UserFactory(), UserFactory()
+    assessment.region.officials.add(official)
+    assessment.region.assessors.add(assessor)
+    review.start_review(assessment=assessment, user=assessor)
+    review.query_answer(assessment=assessment, user=assessor, code="S1.1", comment="证据不足")
+    review.change_answer(assessment=assessment, user=official, code="S1.1", value=4, reason="已补充平台验收")
     after = peer_frame()
     assert list(before["overall"])[0] == 0.0
     assert list(after["overall"])[0] == 50.0  # one of its two indicators at 4 now
