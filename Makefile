@@ -112,8 +112,12 @@ test-s3: setup-test
 
 # Benchmarks (docs/benchmarks.md): one JSON line per figure, then a table. `make bench QUICK=1`: fewer and
 # shorter runs, SQLite only, under a minute. The full run also starts a throw-away PostgreSQL.
-$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -c requirements.lock -e '.[bench]'
+# The bench group on top of the locked install: the lock's versions as constraints (its hashes dropped, as
+# pip cannot hash the bench group's own dependencies, which the lock does not hold).
+$(VENV)/.bench-installed: pyproject.toml requirements.lock $(VENV)/.installed
+	@mkdir -p var
+	sed -e '/--hash=/d' -e 's/ \\$$//' requirements.lock > var/bench-constraints.txt
+	$(PIP) install --quiet -c var/bench-constraints.txt $$($(PY) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]))')
 	@touch $@
 
 bench: setup $(VENV)/.bench-installed
