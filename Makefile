@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+UV := $(VENV)/bin/uv
 MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
 TEST_DEBS := chromium poppler-utils postgresql redis-server
@@ -16,23 +17,30 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup setup-test debs debs-test run serve test test-sqlite test-postgres test-redis test-s3 lint lint-quick mypy lock messages fixture clean bench
 
-setup: debs $(VENV)/.installed $(PLOTLY_JS) $(PLOTLY_LOCALE) messages
+# The Debian packages, the Python packages and the JavaScript packages do not depend on each other: `make run`
+# and `make test` install them side by side (make -j3). The two apt-get runs go one after the other (two at
+# once would meet dpkg's lock), and the messages are compiled once gettext is there.
+INSTALLED := $(VENV)/.installed $(PLOTLY_JS) $(PLOTLY_LOCALE) messages
 
-setup-test: setup debs-test
+setup: debs $(INSTALLED)
+
+setup-test: debs-test $(INSTALLED)
 
 debs:
 	@bin/ensure-debs $(RUNTIME_DEBS)
 
-debs-test:
+debs-test: debs
 	@bin/ensure-debs $(TEST_DEBS)
 
 # Exact versions and hashes from requirements.lock (`make lock` regenerates it from pyproject.toml), then
-# the project itself without resolving anything again.
-$(VENV)/.installed: pyproject.toml requirements.lock
+# the project itself without resolving anything again. uv installs them (hash-pinned itself in
+# requirements-uv.lock): it downloads in parallel and skips byte-compiling what is never imported, so a
+# fresh machine's install takes seconds where pip took two to three minutes (ENVIRONMENT.md's 2-core kind).
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-uv.lock
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { bin/ensure-debs python3-venv && $(PYTHON) -m venv $(VENV); }
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet --require-hashes -r requirements.lock
-	$(PIP) install --quiet --no-deps -e .
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements-uv.lock
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	@touch $@
 
 # The pinned versions of pyproject's ranges (runtime and test), with hashes.
@@ -40,6 +48,8 @@ lock: $(VENV)/.installed
 	$(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra test \
 		--no-emit-index-url --no-emit-find-links \
 		-o requirements.lock pyproject.toml
+	echo uv | $(VENV)/bin/pip-compile --quiet --generate-hashes --no-emit-index-url --no-emit-find-links \
+		-o requirements-uv.lock -
 
 # plotly.js and its Chinese locale are served from our own static files (no CDN): the npm packages pinned in
 # package-lock.json. The dev dependency axe-core is for the browser tests (tests/browser/test_phone_and_access.py).
@@ -59,17 +69,19 @@ $(PLOTLY_LOCALE): node_modules/.installed
 	{ echo '(function (module) {'; cat node_modules/plotly.js-locales/zh-cn.js; \
 	  echo 'window.Plotly.register(module.exports);'; echo '})({});'; } > $@
 
-messages: $(VENV)/.installed
+messages: $(VENV)/.installed debs
 	@$(MANAGE) compilemessages --ignore=.venv -v 0
 
-run: setup
+run:
+	@$(MAKE) --no-print-directory -j3 setup
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) ensure_framework
 	$(MANAGE) seed_demo --regions 30
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # Production settings (DEBUG off) with gunicorn and WhiteNoise; see docs/deployment.md.
-serve: setup
+serve:
+	@$(MAKE) --no-print-directory -j3 setup
 	bin/serve
 
 lint: lint-quick mypy
@@ -87,7 +99,9 @@ mypy: $(VENV)/.installed
 test test-sqlite test-postgres test-redis test-s3: export HYPOTHESIS_PROFILE = ci
 
 # ruff and the checks, then bin/run-suites: the SQLite suite, and beside it mypy, PostgreSQL, Redis and S3.
-test: setup-test lint-quick
+test:
+	@$(MAKE) --no-print-directory -j3 setup-test
+	@$(MAKE) --no-print-directory lint-quick
 	bin/run-suites
 
 # The SQLite run on both cores with pytest-xdist (TEST_WORKERS=1 runs it in one process); tests/conftest.py
