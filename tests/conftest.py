@@ -24,9 +24,8 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from assessments.advice.stability import forget_kept
 from assessments.published import forget_published
 from frameworks.models import Framework
-from frameworks.permissions import make_framework_editor
-from tests.factories import RegionFactory, UserFactory, build_framework
-from tests.helpers import load_sodpa, sodpa_framework
+from tests.factories import build_framework
+from tests.helpers import SMALL_SHAPE, load_sodpa, make_people, sodpa_framework
 
 # The examples of a failing test are printed with the seed to reproduce them (print_blob); `derandomize`
 # makes every run explore the same examples, so a CI run can be repeated exactly.
@@ -59,10 +58,6 @@ def sodpa(db) -> Framework:
     return sodpa_framework()
 
 
-# Five dimensions of one sub-dimension and two indicators each: S1.1, S1.2, O1.1, … A1.2.
-SMALL_SHAPE = {code: {f"{code}1": [(1, False), (1, False)]} for code in "SODPA"}
-
-
 @pytest.fixture
 def small_framework(db) -> Framework:
     """A published five-dimension framework with the real one's dimension codes but ten indicators, for
@@ -90,21 +85,7 @@ def people(db):
     """Two regions and every kind of user around them. `admin` edits the questionnaire (staff in the
     group "framework editors") and, like every staff user and superuser, sees no region's
     assessments: tenant access comes only from membership (official) or assignment (consultant)."""
-    own, other = RegionFactory(name="苏州工业园区"), RegionFactory(name="黄山市", city_type="tourism")
-    users = {
-        "official": UserFactory(username="official"),
-        "other_official": UserFactory(username="other_official"),
-        "consultant": UserFactory(username="consultant"),
-        "other_consultant": UserFactory(username="other_consultant"),
-        "admin": UserFactory(username="admin", is_staff=True),
-        "nobody": UserFactory(username="nobody"),
-    }
-    make_framework_editor(user=users["admin"])
-    own.officials.add(users["official"])
-    other.officials.add(users["other_official"])
-    own.consultants.add(users["consultant"])
-    other.consultants.add(users["other_consultant"])
-    return {"own": own, "other": other, **users}
+    return make_people()
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}

@@ -13,6 +13,8 @@ from assessments.models import Answer, Assessment
 from frameworks.models import Framework, Indicator
 
 SODPA_CODE, SODPA_VERSION = "sodpa-2023", 1
+# Five dimensions of one sub-dimension and two indicators each: S1.1, S1.2, O1.1, … A1.2 (`small_framework`).
+SMALL_SHAPE = {code: {f"{code}1": [(1, False), (1, False)]} for code in "SODPA"}
 
 
 def load_sodpa() -> Framework:
@@ -131,3 +133,25 @@ def load_sample_v2(**changes):
 
     document = {**sample_v2_document(), **changes}
     return create_framework(document_records(document, status=Framework.Status.PUBLISHED))
+
+
+def make_people() -> dict:
+    """The `people` fixture's regions and users (also built once per module by tests/test_access_rules.py)."""
+    from frameworks.permissions import make_framework_editor
+    from tests.factories import RegionFactory, UserFactory
+
+    own, other = RegionFactory(name="苏州工业园区"), RegionFactory(name="黄山市", city_type="tourism")
+    users = {
+        "official": UserFactory(username="official"),
+        "other_official": UserFactory(username="other_official"),
+        "consultant": UserFactory(username="consultant"),
+        "other_consultant": UserFactory(username="other_consultant"),
+        "admin": UserFactory(username="admin", is_staff=True),
+        "nobody": UserFactory(username="nobody"),
+    }
+    make_framework_editor(user=users["admin"])
+    own.officials.add(users["official"])
+    other.officials.add(users["other_official"])
+    own.consultants.add(users["consultant"])
+    other.consultants.add(users["other_consultant"])
+    return {"own": own, "other": other, **users}

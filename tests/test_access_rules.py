@@ -15,6 +15,7 @@ only the questionnaire of their parts and attaches, deletes and reads the eviden
 other page, and the files of other parts, answer 404, like another region (behaviour within the
 questionnaire: tests/test_team.py). The assessor is a third-party evaluator of "own" only."""
 
+import copy
 import csv
 import io
 import json
@@ -23,6 +24,7 @@ import openpyxl
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -32,8 +34,8 @@ from assessments.models import Answer, Assessment, Assignment, Comment, Evidence
 from assessments.review_models import AnswerReview, ReviewMessage
 from frameworks.models import Indicator
 from tests.evidence_samples import png_bytes
-from tests.factories import AssessmentFactory, UserFactory
-from tests.helpers import fill, step_post_data
+from tests.factories import AssessmentFactory, UserFactory, build_framework
+from tests.helpers import SMALL_SHAPE, fill, make_people, step_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -142,10 +144,36 @@ def test_every_url_pattern_is_in_the_table():
 
 # --- The world ------------------------------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker):
+    """The world, built once per module (and pytest-xdist worker) inside a transaction that is rolled back
+    when the module ends. Each test runs in a savepoint within it (pytest-django), so what a test writes is
+    undone before the next one, as with a world of its own; evidence files are removed from storage only
+    on commit, which never comes."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            rows = build_world()
+        except BaseException:
+            outer.__exit__(None, None, None)
+            raise
+    yield rows
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(small_framework, people):
-    framework = small_framework  # who may do what does not depend on the guide's content
-    people = {**people, "contributor": UserFactory(username="contributor")}
+def world(built_world, db):
+    """The module's world as fresh Python objects: a test that changes an instance in memory does not pass
+    the change on to the next test (the database rows are rolled back for each test already)."""
+    return copy.deepcopy(built_world)
+
+
+def build_world() -> dict:
+    framework = build_framework(SMALL_SHAPE)  # who may do what does not depend on the guide's content
+    people = {**make_people(), "contributor": UserFactory(username="contributor")}
     things = {}
     for relation in RELATIONS:
         region = people[relation]
