@@ -14,8 +14,6 @@ from assessments.models import Assessment, Region
 from tests.factories import AssessmentFactory, RegionFactory, UserFactory
 from tests.helpers import fill, sodpa_framework
 
-pytestmark = pytest.mark.postgres  # locking, concurrency, backup and restore
-
 
 def all_scores() -> dict[int, dict]:
     scores = {}
@@ -26,6 +24,7 @@ def all_scores() -> dict[int, dict]:
     return scores
 
 
+@pytest.mark.postgres  # locking, concurrency, backup and restore
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_taken_under_load_restores_to_identical_scores(live_server, tmp_path):
     framework = sodpa_framework()  # the flush of an earlier transactional test may have removed it
@@ -71,6 +70,7 @@ def test_a_backup_taken_under_load_restores_to_identical_scores(live_server, tmp
     assert Region.objects.filter(name__startswith="备份测试区").count() == 6
 
 
+@pytest.mark.postgres
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, db):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("not a database")
@@ -82,6 +82,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, db):
         call_command("restore", str(tmp_path / "missing.backup"), "--yes")
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_restore_signs_everyone_out_and_revokes_every_api_token(tmp_path, people):
     from api.models import ApiToken
@@ -107,6 +108,7 @@ def test_restore_signs_everyone_out_and_revokes_every_api_token(tmp_path, people
     assert replay.get("/").status_code == 302
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)  # SQLite's backup API waits forever on a connection inside a transaction
 def test_backups_are_readable_by_their_owner_only(tmp_path):
     import stat
@@ -122,6 +124,7 @@ def test_backups_are_readable_by_their_owner_only(tmp_path):
 
 
 def test_a_database_file_created_by_manage_py_is_readable_by_its_owner_only(tmp_path):
+    """An SQLite file, whatever database the suite runs on: it runs in the SQLite suite only."""
     import stat
 
     from tests.test_security import run_manage
