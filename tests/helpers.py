@@ -155,3 +155,22 @@ def make_people() -> dict:
     own.consultants.add(users["consultant"])
     other.consultants.add(users["other_consultant"])
     return {"own": own, "other": other, **users}
+
+
+@contextlib.contextmanager
+def rolled_back(django_db_blocker) -> Iterator[None]:
+    """For module-scoped fixtures: what is written inside is rolled back when it exits. A fixture that yields
+    inside keeps its rows for the module's tests, each of which runs in a savepoint within it (pytest-django),
+    so a test's own writes are undone before the next test; on-commit work (an evidence file's removal from
+    storage) never runs. A fixture that returns from inside keeps only what it computed."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -24,7 +24,6 @@ import openpyxl
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -35,7 +34,7 @@ from assessments.review_models import AnswerReview, ReviewMessage
 from frameworks.models import Indicator
 from tests.evidence_samples import png_bytes
 from tests.factories import AssessmentFactory, UserFactory, build_framework
-from tests.helpers import SMALL_SHAPE, fill, make_people, step_post_data
+from tests.helpers import SMALL_SHAPE, fill, make_people, rolled_back, step_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -146,22 +145,11 @@ def test_every_url_pattern_is_in_the_table():
 
 @pytest.fixture(scope="module")
 def built_world(django_db_setup, django_db_blocker):
-    """The world, built once per module (and pytest-xdist worker) inside a transaction that is rolled back
-    when the module ends. Each test runs in a savepoint within it (pytest-django), so what a test writes is
-    undone before the next one, as with a world of its own; evidence files are removed from storage only
-    on commit, which never comes."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
+    """The world, built once per module (and pytest-xdist worker); each test's writes are rolled back."""
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock():
             rows = build_world()
-        except BaseException:
-            outer.__exit__(None, None, None)
-            raise
-    yield rows
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+        yield rows
 
 
 @pytest.fixture
