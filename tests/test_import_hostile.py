@@ -8,12 +8,9 @@ on a SQLite file of this module's (a copy of the test database's tables); the ot
 
 import io
 import json
-import os
 import re
 import sqlite3
 import struct
-import subprocess
-import sys
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -26,6 +23,7 @@ from openpyxl import Workbook
 
 from assessments.importing import MAX_SHOWN_PROBLEMS
 from assessments.models import Answer, Assessment, Region, StatusChange
+from tests.command_server import CommandServer
 
 # Every test may touch the test database (the suite's autouse fixtures clear the database cache).
 pytestmark = pytest.mark.django_db
@@ -228,63 +226,6 @@ HEAVY = [
 
 # --- the capped child process -----------------------------------------------------------------------
 
-# A process that has set Django up once, on the module's database file, and forks one child per command: each
-# child is capped, runs the command as manage.py does (execute_from_command_line) and exits, so one bomb's
-# memory cannot hide another's, without a Python and Django start-up for each file (2 s of CPU each).
-COMMAND_SERVER = r"""
-import json, os, resource, sys, traceback
-import django
-django.setup()
-from django.core.management import execute_from_command_line
-for line in sys.stdin:
-    request = json.loads(line)
-    pid = os.fork()
-    if pid == 0:
-        for fd, name in ((1, request["stdout"]), (2, request["stderr"])):
-            os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
-        if request["cap"]:
-            resource.setrlimit(resource.RLIMIT_AS, (request["cap"], request["cap"]))
-        code = 0
-        try:
-            execute_from_command_line(["manage.py", *request["args"]])
-        except SystemExit as exit:
-            code = exit.code if isinstance(exit.code, int) else 1
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    print(os.waitstatus_to_exitcode(status), flush=True)
-"""
-
-
-class CommandServer:
-    """Runs management commands, one forked child each, on `database`; their output goes through files."""
-
-    def __init__(self, database: Path, folder: Path):
-        environment = {key: value for key, value in os.environ.items()
-                       if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
-        environment.update(DEBUG="1", DATABASE_URL=f"sqlite:///{database}", PYTHONDONTWRITEBYTECODE="1",
-                           DJANGO_SETTINGS_MODULE="sodpa_portal.settings")
-        self.database, self.folder = database, folder
-        self.process = subprocess.Popen([sys.executable, "-c", COMMAND_SERVER], cwd=settings.BASE_DIR,
-                                        env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-
-    def run(self, *args: str, capped: bool = True) -> subprocess.CompletedProcess:
-        out, err = self.folder / "stdout.txt", self.folder / "stderr.txt"
-        request = {"args": list(args), "cap": MEMORY_CAP if capped else 0, "stdout": str(out), "stderr": str(err)}
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        code = int(self.process.stdout.readline())
-        return subprocess.CompletedProcess(args, code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"))
-
-    def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
-
-
 @pytest.fixture(scope="module")
 def manage(tmp_path_factory, django_db_setup, django_db_blocker):
     """`manage.run(*args)` runs a management command in a capped child process, on a SQLite file of this
@@ -297,7 +238,7 @@ def manage(tmp_path_factory, django_db_setup, django_db_blocker):
         source.backup(copy)
     seed = folder / "seed.csv"
     seed.write_text(CSV_OK, encoding="utf-8")
-    server = CommandServer(path, folder)
+    server = CommandServer(path, folder, cap=MEMORY_CAP)
     for args in (("loaddata", "sodpa-2023", "-v", "0"), ("import_answers", str(seed), *TABLE)):
         result = server.run(*args, capped=False)
         assert result.returncode == 0, result.stderr
