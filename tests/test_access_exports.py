@@ -12,12 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(sodpa, people):
-    submitted = AssessmentFactory(region=people["own"], framework=sodpa, title="Own submitted",
+def setup(small_framework, people):
+    submitted = AssessmentFactory(region=people["own"], framework=small_framework, title="Own submitted",
                                   status=Assessment.Status.SUBMITTED)
     fill(submitted, 3)
-    draft = AssessmentFactory(region=people["own"], framework=sodpa, title="Own draft")
-    other = AssessmentFactory(region=people["other"], framework=sodpa, title="Other draft")
+    draft = AssessmentFactory(region=people["own"], framework=small_framework, title="Own draft")
+    other = AssessmentFactory(region=people["other"], framework=small_framework, title="Other draft")
     fill(other, 1, skip=5)
     return {**people, "submitted": submitted, "draft": draft, "other_draft": other}
 

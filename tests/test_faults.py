@@ -42,8 +42,8 @@ def test_database_out_of_reach_gives_a_503_within_2_seconds_and_recovers(people)
 
 
 @pytest.mark.django_db
-def test_a_render_that_fails_shows_a_message_and_caches_nothing(client, people, sodpa):
-    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+def test_a_render_that_fails_shows_a_message_and_caches_nothing(client, people, small_framework):
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework)
     fill(assessment, 2)
     client.force_login(people["official"])
     with stalled_pdf_engine():
@@ -58,8 +58,8 @@ def test_a_render_that_fails_shows_a_message_and_caches_nothing(client, people, 
 
 
 @pytest.mark.django_db
-def test_a_render_over_the_time_limit_is_abandoned_and_not_cached(people, sodpa):
-    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+def test_a_render_over_the_time_limit_is_abandoned_and_not_cached(people, small_framework):
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework)
     fill(assessment, 2)
     with stalled_pdf_engine(), pytest.raises(ReportError, match="time limit of 0.01 s"):
         reports.cached_report(assessment=assessment, language="en")
@@ -157,8 +157,8 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.django_db
 def test_a_render_over_the_time_limit_leaves_no_process_running_and_shows_the_failure_page(
-        client, people, sodpa, caplog):
-    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+        client, people, small_framework, caplog):
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework)
     fill(assessment, 2)
     client.force_login(people["official"])
     with override_settings(REPORT_TIMEOUT_SECONDS=0.001), caplog.at_level("INFO", logger="assessments.reports"):

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def submitted(sodpa, people):
-    assessment = AssessmentFactory(region=people["own"], framework=sodpa)
+def submitted(small_framework, people):
+    assessment = AssessmentFactory(region=people["own"], framework=small_framework)
     fill(assessment, 3)
     return assessment
 
