@@ -38,7 +38,7 @@ debs-test: debs
 # two to three minutes (ENVIRONMENT.md's 2-core kind). It byte-compiles what it installs, as pip did: these
 # machines set PYTHONDONTWRITEBYTECODE=1, so without it every Python process of the test run (workers,
 # commands, servers) compiled Django, pandas and WeasyPrint from source again (+2.7 s of CPU each; a clean
-# clone's `make test` took 1,014 s instead of 654 s).
+# clone's `make test` on a 2 GHz machine: 1,014 s without, 892 s with; docs/benchmarks.md).
 $(VENV)/.installed: pyproject.toml requirements.lock requirements-uv.lock
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { bin/ensure-debs python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements-uv.lock
