@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from hypothesis import HealthCheck, Verbosity, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -25,7 +24,7 @@ from assessments.advice.stability import forget_kept
 from assessments.published import forget_published
 from frameworks.models import Framework
 from tests.factories import build_framework
-from tests.helpers import SMALL_SHAPE, load_sodpa, make_people, sodpa_framework
+from tests.helpers import SMALL_SHAPE, load_fixture, load_sodpa, make_people, sodpa_framework
 
 # The examples of a failing test are printed with the seed to reproduce them (print_blob); `derandomize`
 # makes every run explore the same examples, so a CI run can be repeated exactly.
@@ -76,7 +75,7 @@ def sodpa_v2(db) -> Framework:
     if not V2_FIXTURE.is_file():
         pytest.skip("version 2 content not built yet: fixtures/sodpa-2023-v2.json is absent "
                     "(fixtures/source/sodpa-2023/v2/ incomplete)")
-    call_command("loaddata", "sodpa-2023-v2", verbosity=0)
+    load_fixture("sodpa-2023-v2")
     return Framework.objects.get(code="sodpa-2023", version=2)
 
 

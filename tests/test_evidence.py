@@ -235,14 +235,16 @@ def test_a_zip_that_is_no_office_document_is_refused():
         check_file(name="a.docx", file=buffer)
 
 
-def test_the_pdf_appendix_lists_the_files(draft, people):
+def test_the_pdf_appendix_lists_the_files(small_framework, people):
     import subprocess
 
     from assessments.reports import render_report
 
+    # the appendix does not depend on the guide's content: a small framework's report
+    draft = AssessmentFactory(region=people["own"], framework=small_framework, title="证据草稿")
     png = png_bytes()
-    attach_evidence(assessment=draft, indicator=indicator("S1.1"), name="规划图.png", file=ContentFile(png),
-                    user=people["official"])
+    s1_1 = Indicator.objects.get(subdimension__dimension__framework=small_framework, code="S1.1")
+    attach_evidence(assessment=draft, indicator=s1_1, name="规划图.png", file=ContentFile(png), user=people["official"])
     text = subprocess.run(["pdftotext", "-", "-"], input=render_report(assessment=draft, language="en"),
                           capture_output=True, check=True).stdout.decode()
     assert "Appendix: evidence files" in text and "规划图.png" in text

@@ -1,6 +1,7 @@
 """The admin in real Chromium on a 360 × 740 phone and at 1366 × 900, in Chinese and in English
 (issue 16, parts 8 and 9): no admin page scrolls sideways (tables may scroll inside their own box, as
 Django's responsive admin does, the page itself never), and axe-core finds no WCAG 2.1 A/AA violation
+(in Chinese at both widths, in English on the phone: AXE_WIDTHS)
 on any of them: sign-in, index, the changelists of versions and of (filtered) indicators, the change
 forms of a version, a dimension, a sub-dimension and an indicator, an indicator's history, the weights
 table, the version history, the publish preview. The sub-dimension page is no longer thousands of
