@@ -47,8 +47,8 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 WIDTHS = ((360, 740), (1366, 900))
 # axe-core checks the DOM, which is the same in both languages but for its words: every page in Chinese (the
 # default language) at both widths, and in English on the phone (the language's attributes and accessible
-# names). Its fourth pass per page cost a quarter of the suite's browser time and found nothing the others
-# did not. The overflow, chart and cut-text checks run at every width in both languages.
+# names). The fourth pass, English at 1366 px, took about 10 s of the English test's 53 s. The overflow,
+# chart and cut-text checks run at every width in both languages.
 AXE_WIDTHS = {"zh-hans": {360, 1366}, "en": {360}}
 CHART = ".main-svg"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
