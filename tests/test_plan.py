@@ -210,20 +210,20 @@ def test_the_report_cache_key_changes_with_the_plan(people, assessment, framewor
 
 
 def test_the_pdf_ends_with_the_plan_and_its_progress(people, small_framework, tmp_path):
-    sodpa = small_framework  # the plan's pages do not depend on the guide's content
-    earlier = AssessmentFactory(region=people["own"], framework=sodpa, title="2025 年度自评估",
+    # the plan's pages do not depend on the guide's content: the small framework's report
+    earlier = AssessmentFactory(region=people["own"], framework=small_framework, title="2025 年度自评估",
                                 status=Assessment.Status.SUBMITTED,
                                 submitted_at=timezone.now() - datetime.timedelta(days=365))
     answer_all(earlier, {}, default=1)
-    current = AssessmentFactory(region=people["own"], framework=sodpa, title="2026 年度自评估",
+    current = AssessmentFactory(region=people["own"], framework=small_framework, title="2026 年度自评估",
                                 status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
     answer_all(current, {"S1.1": 3, "O1.1": 1}, default=2)
     PlanItem.objects.create(assessment=earlier, action="完成城市数字化基础调查", owner="发改委", status="done",
-                            target_date="2026-03-31", indicator=indicator(sodpa, "S1.1"), target_level=3)
+                            target_date="2026-03-31", indicator=indicator(small_framework, "S1.1"), target_level=3)
     PlanItem.objects.create(assessment=earlier, action="组建政企合作运营公司", owner="国资委",
-                            target_date="2026-06-30", indicator=indicator(sodpa, "O1.1"), target_level=2)
+                            target_date="2026-06-30", indicator=indicator(small_framework, "O1.1"), target_level=2)
     PlanItem.objects.create(assessment=current, action="Build the IoT platform", owner="IT Office",
-                            target_date="2027-06-30", indicator=indicator(sodpa, "P1.1"), target_level=4)
+                            target_date="2027-06-30", indicator=indicator(small_framework, "P1.1"), target_level=4)
     path = tmp_path / "report.pdf"
     path.write_bytes(render_report(assessment=current, language="en"))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
