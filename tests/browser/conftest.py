@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from frameworks.models import Framework
-from tests.factories import DEMO_PASSWORD
-from tests.helpers import sodpa_framework
+from tests.factories import DEMO_PASSWORD, build_framework
+from tests.helpers import SMALL_SHAPE, sodpa_framework
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -80,6 +80,12 @@ def sodpa_live(live_server, transactional_db) -> Framework:
     transactional test flushed it)."""
     return sodpa_framework()
 
+
+@pytest.fixture
+def small_live(live_server, transactional_db) -> Framework:
+    """The small framework (tests/conftest.py `small_framework`: the five dimensions, two indicators each) in
+    the live server's database, for flows in which the guide's content is not the point."""
+    return build_framework(SMALL_SHAPE)
 
 
 def sign_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
