@@ -6,8 +6,7 @@ queries one answer, accepts two by hand and the others in one go; the official f
 through the inbox badge and changes the answer with a reason; the consultant accepts it and
 verifies. The results page and the PDF say "verified by … on …", and the PDF lists the evidence
 files with their SHA-256 prefixes. No page logs a JavaScript error. Screenshots: tests/artifacts/team-flow-*.png.
-On the small framework (two indicators a dimension): the team's work is the point here, not the guide's content,
-and the real questionnaire (60 answers, the whole report) made this the slowest browser test."""
+On the small framework (two indicators a dimension): the team's work is the point here, not the guide's content."""
 
 import hashlib
 import re
